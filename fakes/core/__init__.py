@@ -1,0 +1,1 @@
+"""Vendor-neutral machinery shared by every fake: clock, randomness, faults, journal, control."""

@@ -1,0 +1,101 @@
+"""A bounded request journal: what each fake was asked, what it answered, which fault struck.
+
+Secrets never enter the journal: credential headers are dropped, secret-looking JSON keys are
+masked, and the bodies of a vendor's sensitive routes (token endpoints, logins) are withheld.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "x-harness-token", "proxy-authorization"}
+SECRET_KEY = re.compile(r"pass(word)?|secret|token|private|signature|assertion|api[_-]?key", re.I)
+BODY_LIMIT = 4096
+REDACTED = "***"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    seq: int
+    at: str
+    method: str
+    path: str
+    query: str
+    status: int | None
+    outcome: str
+    fault_id: str | None
+    fault_effect: str | None
+    request_headers: dict[str, str]
+    request_body: str
+    response_body: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if SECRET_KEY.search(str(k)) and v not in (None, "") else _mask(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    return value
+
+
+def redact_body(body: bytes | str, sensitive: bool = False) -> str:
+    if sensitive:
+        return REDACTED if body else ""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            text = json.dumps(_mask(json.loads(text)), separators=(",", ":"))
+        except ValueError:
+            pass
+    elif "=" in text and "&" in text or text.startswith(("grant_type", "client_assertion")):
+        text = re.sub(
+            r"((?:^|&)[^=&]*(?:pass|secret|token|assertion)[^=&]*=)[^&]*", r"\1" + REDACTED, text
+        )
+    if len(text) > BODY_LIMIT:
+        text = text[:BODY_LIMIT] + "...(truncated)"
+    return text
+
+
+class Journal:
+    """A ring buffer of :class:`JournalEntry`; ``seq`` keeps counting across evictions."""
+
+    def __init__(self, maxlen: int = 10_000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
+        self._seq = 0
+        self._lock = threading.Lock()
+
+    def record(self, **fields: Any) -> JournalEntry:
+        with self._lock:
+            self._seq += 1
+            entry = JournalEntry(seq=self._seq, **fields)
+            self._entries.append(entry)
+            return entry
+
+    def entries(self, since: int = 0, limit: int | None = None) -> list[JournalEntry]:
+        with self._lock:
+            selected = [e for e in self._entries if e.seq > since]
+        return selected[:limit] if limit is not None else selected
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq

@@ -1,0 +1,89 @@
+"""The HTTP way in: each fake on its own port of 127.0.0.1, served by waitress threads in
+one process, so every request of a fake sees the same state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from waitress.server import create_server
+
+from fakes.core.fake import CONTROL_PREFIX, Fake
+from fakes.core.transport import ServedTransport
+
+
+@dataclass
+class ServedFake:
+    fake: Fake
+    server: Any
+    thread: threading.Thread
+
+    @property
+    def base_url(self) -> str:
+        return self.fake.base_url
+
+    def ready_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "base_url": self.base_url,
+            "control_url": self.base_url + CONTROL_PREFIX,
+            "credentials": self.fake.credentials(),
+        }
+        extras = self.fake.spec.ready_extras
+        if extras is not None:
+            entry.update(extras(self.fake.backend, self.base_url))
+        return entry
+
+
+@dataclass
+class FakeServers:
+    served: dict[str, ServedFake] = field(default_factory=dict)
+
+    def ready(self) -> dict[str, Any]:
+        return {name: s.ready_entry() for name, s in self.served.items()}
+
+    def write_ready_file(self, path: str | Path) -> None:
+        target = Path(path)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.ready(), indent=2))
+        os.chmod(tmp, 0o600)
+        tmp.replace(target)
+
+    def close(self) -> None:
+        for served in self.served.values():
+            served.server.close()
+        for served in self.served.values():
+            served.thread.join(timeout=5)
+
+    def __enter__(self) -> FakeServers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve(
+    fakes: dict[str, Fake],
+    host: str = "127.0.0.1",
+    port: int = 0,
+    threads: int = 16,
+    hang_s: float = 5.0,
+) -> FakeServers:
+    """Serve each fake on its own port (``port`` for the first, then the next ones; 0 = any)."""
+    servers = FakeServers()
+    for index, (name, fake) in enumerate(fakes.items()):
+        app = ServedTransport(fake.wsgi, hang_s=hang_s)
+        server = create_server(
+            app, host=host, port=(port + index) if port else 0, threads=threads, ident=None,
+            clear_untrusted_proxy_headers=True,
+        )
+        shown_host = f"[{host}]" if ":" in host else host
+        fake.base_url = f"http://{shown_host}:{server.effective_port}"
+        thread = threading.Thread(target=server.run, name=f"serve-{name}", daemon=True)
+        thread.start()
+        servers.served[name] = ServedFake(fake, server, thread)
+    return servers
