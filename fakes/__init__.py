@@ -10,4 +10,13 @@ from fakes.core.clock import SimClock, WallClock
 from fakes.core.fake import Fake, create_fake
 from fakes.registry import VENDORS, load_spec
 
-__all__ = ["VENDORS", "Fake", "FakeFleet", "SimClock", "WallClock", "create_fake", "load_spec", "mock"]
+__all__ = [
+    "VENDORS",
+    "Fake",
+    "FakeFleet",
+    "SimClock",
+    "WallClock",
+    "create_fake",
+    "load_spec",
+    "mock",
+]

@@ -26,7 +26,9 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 DROP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
-def _callback(fake: Fake) -> Callable[[requests.PreparedRequest], tuple[int, dict[str, str], bytes]]:
+def _callback(
+    fake: Fake,
+) -> Callable[[requests.PreparedRequest], tuple[int, dict[str, str], bytes]]:
     client = Client(fake.wsgi)
 
     def answer(req: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:

@@ -65,7 +65,7 @@ def register_control_plane(app: Flask, fake: Fake, prefix: str) -> None:
 
     @bp.get("/faults")
     def list_faults() -> Response:
-        return jsonify([f.describe() for f in fake.faults.list()])
+        return jsonify([f.describe() for f in fake.faults.active()])
 
     @bp.post("/faults")
     def add_fault() -> Response:
@@ -99,7 +99,9 @@ def register_control_plane(app: Flask, fake: Fake, prefix: str) -> None:
         if not since.isdigit():
             return _problem(400, "query parameter 'since' must be a non-negative integer")
         entries = fake.entries(int(since))
-        return jsonify({"last_seq": fake.journal.last_seq, "entries": [e.to_dict() for e in entries]})
+        return jsonify(
+            {"last_seq": fake.journal.last_seq, "entries": [e.to_dict() for e in entries]}
+        )
 
     @bp.get("/state")
     def state() -> Response:

@@ -17,7 +17,11 @@ from typing import Any, Literal
 from faker import Faker
 
 Size = Literal["small", "medium", "large"]
-SIZES: dict[str, tuple[int, int]] = {"small": (24, 12), "medium": (2_000, 500), "large": (100_000, 10_000)}
+SIZES: dict[str, tuple[int, int]] = {
+    "small": (24, 12),
+    "medium": (2_000, 500),
+    "large": (100_000, 10_000),
+}
 SOURCES = ("default", "wh-north", "wh-south")
 CUSTOMER_GROUPS = ("General", "Wholesale", "Retailer")
 POOL = 500
@@ -129,9 +133,7 @@ def build_dataset(seed: int = 0, size: Size = "small") -> Dataset:
         )
         for i in range(1, n_products + 1)
     )
-    customers = tuple(
-        _customer(i, rng, pools) for i in range(1, n_customers + 1)
-    )
+    customers = tuple(_customer(i, rng, pools) for i in range(1, n_customers + 1))
     stock = {(p.sku, src): rng.randrange(0, 200) for p in products for src in SOURCES}
     return Dataset(seed, size, products, customers, SOURCES, stock)
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WsgiResponse
 
 from fakes.core.backend import FakeContext, VendorBackend
 from fakes.core.clock import SimClock, WallClock
@@ -89,7 +90,9 @@ class Fake:
         if fault.spec.effect.kind == "vendor" and name not in self.spec.vendor_faults:
             self.faults.clear(fault.id)
             known = ", ".join(sorted(self.spec.vendor_faults)) or "none"
-            raise ValueError(f"effect.name {name!r} is not a {self.spec.name} fault (known: {known})")
+            raise ValueError(
+                f"effect.name {name!r} is not a {self.spec.name} fault (known: {known})"
+            )
         return fault
 
     def clear_faults(self, fault_id: str | None = None) -> int:
@@ -150,7 +153,7 @@ class Fake:
         response = self._handle(environ, request)
         return response(environ, start_response)
 
-    def _handle(self, environ: dict[str, Any], request: RequestInfo) -> Response:
+    def _handle(self, environ: dict[str, Any], request: RequestInfo) -> WsgiResponse:
         decision = self.faults.decide(request, self.clock.now())
         blocked_by = self.faults.enter_caps(decision.caps) if decision.caps else None
         if blocked_by is not None:
@@ -166,13 +169,17 @@ class Fake:
 
     def _dispatch(
         self, environ: dict[str, Any], request: RequestInfo, pre: Fault | None, post: Fault | None
-    ) -> Response:
+    ) -> WsgiResponse:
         if pre is not None:
             response = self._pre_effect(pre, request)
             if response is not None:
                 return self._log(request, response, pre)
         with self.backend.lock:
-            saved = self.backend.checkpoint() if post and post.spec.effect.kind == "silent_drop" else None
+            saved = (
+                self.backend.checkpoint()
+                if post and post.spec.effect.kind == "silent_drop"
+                else None
+            )
             response = Response.from_app(self.flask.wsgi_app, environ)
             if saved is not None:
                 self.backend.restore(saved)
@@ -183,7 +190,7 @@ class Fake:
             response.set_data(response.get_data()[:MALFORMED_CUT])
         return self._log(request, response, post)
 
-    def _pre_effect(self, fault: Fault, request: RequestInfo) -> Response | None:
+    def _pre_effect(self, fault: Fault, request: RequestInfo) -> WsgiResponse | None:
         effect = fault.spec.effect
         if effect.kind in ("timeout", "reset"):
             self._log(request, None, fault, outcome=f"not processed ({effect.kind})")
@@ -209,10 +216,10 @@ class Fake:
     def _log(
         self,
         request: RequestInfo,
-        response: Response | None,
+        response: WsgiResponse | None,
         fault: Fault | None,
         outcome: str | None = None,
-    ) -> Response:
+    ) -> WsgiResponse:
         sensitive = any(p.search(request.path) for p in self._sensitive)
         self.journal.record(
             at=self.clock.now().isoformat(),
@@ -225,9 +232,11 @@ class Fake:
             fault_effect=fault.spec.effect.kind if fault else None,
             request_headers=redact_headers(request.headers),
             request_body=redact_body(request.body, sensitive),
-            response_body=redact_body(response.get_data(), sensitive) if response is not None else "",
+            response_body=redact_body(response.get_data(), sensitive)
+            if response is not None
+            else "",
         )
-        return response  # type: ignore[return-value]
+        return response if response is not None else WsgiResponse(status=504)
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:

@@ -216,7 +216,7 @@ class FaultEngine:
                 return count
             return 1 if self._faults.pop(fault_id, None) else 0
 
-    def list(self) -> list[Fault]:
+    def active(self) -> list[Fault]:
         with self._lock:
             return list(self._faults.values())
 

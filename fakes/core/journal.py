@@ -6,6 +6,7 @@ masked, and the bodies of a vendor's sensitive routes (token endpoints, logins) 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -59,10 +60,8 @@ def redact_body(body: bytes | str, sensitive: bool = False) -> str:
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
-        try:
+        with contextlib.suppress(ValueError):
             text = json.dumps(_mask(json.loads(text)), separators=(",", ":"))
-        except ValueError:
-            pass
     elif "=" in text and "&" in text or text.startswith(("grant_type", "client_assertion")):
         text = re.sub(
             r"((?:^|&)[^=&]*(?:pass|secret|token|assertion)[^=&]*=)[^&]*", r"\1" + REDACTED, text

@@ -78,7 +78,11 @@ def serve(
     for index, (name, fake) in enumerate(fakes.items()):
         app = ServedTransport(fake.wsgi, hang_s=hang_s)
         server = create_server(
-            app, host=host, port=(port + index) if port else 0, threads=threads, ident=None,
+            app,
+            host=host,
+            port=(port + index) if port else 0,
+            threads=threads,
+            ident=None,
             clear_untrusted_proxy_headers=True,
         )
         shown_host = f"[{host}]" if ":" in host else host

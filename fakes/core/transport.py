@@ -29,7 +29,9 @@ class ServedTransport:
         self.app = app
         self.hang_s = hang_s
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         try:
             return self.app(environ, start_response)
         except TransportFault as fault:
@@ -39,5 +41,7 @@ class ServedTransport:
 
     @staticmethod
     def _cut(start_response: Callable[..., Any]) -> Iterator[bytes]:
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "65536")])
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", "65536")]
+        )
         yield b'{"'

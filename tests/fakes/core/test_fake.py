@@ -43,8 +43,11 @@ def test_unknown_host_is_refused(fleet: FakeFleet) -> None:
 
 def test_http_error_on_nth_call_uses_vendor_shape(fleet: FakeFleet) -> None:
     fleet.toy.add_fault(
-        {"target": {"method": "POST"}, "effect": {"kind": "http_error", "status": 503, "code": "DOWN"},
-         "trigger": {"calls": [2]}}
+        {
+            "target": {"method": "POST"},
+            "effect": {"kind": "http_error", "status": 503, "code": "DOWN"},
+            "trigger": {"calls": [2]},
+        }
     )
     statuses = [requests.post(URL, json={"n": i}, timeout=5).status_code for i in range(3)]
     assert statuses == [201, 503, 201]
@@ -54,15 +57,18 @@ def test_http_error_on_nth_call_uses_vendor_shape(fleet: FakeFleet) -> None:
 
 
 def test_throttle_sets_retry_after(fleet: FakeFleet) -> None:
-    fleet.toy.add_fault({"effect": {"kind": "throttle", "retry_after_s": 7}, "trigger": {"first": 1}})
+    fleet.toy.add_fault(
+        {"effect": {"kind": "throttle", "retry_after_s": 7}, "trigger": {"first": 1}}
+    )
     first = requests.get(f"{URL}/1", timeout=5)
     assert (first.status_code, first.headers["Retry-After"]) == (429, "7")
     assert requests.get(f"{URL}/1", timeout=5).status_code == 404
 
 
 def test_lose_response_commits_then_raises(fleet: FakeFleet) -> None:
-    fleet.toy.add_fault({"target": {"method": "POST"}, "effect": {"kind": "lose_response"},
-                         "trigger": {"first": 1}})
+    fleet.toy.add_fault(
+        {"target": {"method": "POST"}, "effect": {"kind": "lose_response"}, "trigger": {"first": 1}}
+    )
     with pytest.raises(requests.Timeout):
         requests.post(URL, json={"sku": "X"}, timeout=5)
     assert [i["sku"] for i in fleet.toy.state()["items"]] == ["X"]
@@ -100,9 +106,15 @@ def test_latency_advances_simulated_clock(fleet: FakeFleet) -> None:
 
 def test_window_trigger_uses_simulated_time(fleet: FakeFleet) -> None:
     start = fleet.toy.clock.now()
-    fleet.toy.add_fault({"effect": {"kind": "http_error", "status": 500},
-                         "trigger": {"start": (start + timedelta(seconds=60)).isoformat(),
-                                     "end": (start + timedelta(seconds=120)).isoformat()}})
+    fleet.toy.add_fault(
+        {
+            "effect": {"kind": "http_error", "status": 500},
+            "trigger": {
+                "start": (start + timedelta(seconds=60)).isoformat(),
+                "end": (start + timedelta(seconds=120)).isoformat(),
+            },
+        }
+    )
     assert requests.get(f"{URL}/1", timeout=5).status_code == 404
     fleet.toy.clock.advance(90)
     assert requests.get(f"{URL}/1", timeout=5).status_code == 500
@@ -139,8 +151,13 @@ def test_control_plane_over_wsgi(fake: Fake) -> None:
 
     client = Client(fake.wsgi)
     assert client.post("/api/items", json={"sku": "A"}).status_code == 201
-    assert client.post("/__harness__/events", json={"name": "set_stock",
-                                                    "payload": {"sku": "SKU-000001", "qty": 4}}).status_code == 200
+    assert (
+        client.post(
+            "/__harness__/events",
+            json={"name": "set_stock", "payload": {"sku": "SKU-000001", "qty": 4}},
+        ).status_code
+        == 200
+    )
     assert client.get("/__harness__/state").get_json()["stock"]["SKU-000001"] == 4
     journal = client.get("/__harness__/journal").get_json()
     assert [e["path"] for e in journal["entries"]] == ["/api/items"]
@@ -158,8 +175,12 @@ def test_control_token_required_when_set() -> None:
 
 
 def test_journal_never_holds_secrets(fleet: FakeFleet) -> None:
-    requests.post("http://toy.fake.test/api/login", json={"password": "hunter2"},
-                  headers={"Authorization": "Bearer abc"}, timeout=5)
+    requests.post(
+        "http://toy.fake.test/api/login",
+        json={"password": "hunter2"},
+        headers={"Authorization": "Bearer abc"},
+        timeout=5,
+    )
     requests.post(URL, json={"client_secret": "xyz", "sku": "A"}, timeout=5)
     dumped = json.dumps([e.to_dict() for e in fleet.toy.entries()])
     for secret in ("hunter2", "s3cr3t-token", "Bearer abc", "xyz"):
@@ -179,7 +200,9 @@ def test_served_over_http_with_transport_faults() -> None:
         base = servers.served["toy"].base_url
         assert base.startswith("http://127.0.0.1:")
         assert requests.post(f"{base}/api/items", json={"sku": "A"}, timeout=5).status_code == 201
-        fake.add_fault({"effect": {"kind": "lose_response", "after": "reset"}, "trigger": {"first": 1}})
+        fake.add_fault(
+            {"effect": {"kind": "lose_response", "after": "reset"}, "trigger": {"first": 1}}
+        )
         with pytest.raises(requests.RequestException):
             requests.post(f"{base}/api/items", json={"sku": "B"}, timeout=5).json()
         assert [i["sku"] for i in fake.state()["items"]] == ["A", "B"]

@@ -1,0 +1,148 @@
+"""The ``erp-harness`` command line."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fakes.registry import VENDORS, available
+from scenarios.catalog import CATALOG, Scenario, select
+from scenarios.report import write_reports
+from scenarios.results import RunReport
+from scenarios.runner import run_suite
+from scenarios.world import ERP_KINDS
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Prove a Magento <-> ERP integration survives go-live.",
+)
+console = Console()
+
+STATUS_STYLE = {"passed": "green", "failed": "red", "errored": "yellow", "skipped": "dim"}
+
+
+def _erps(erp: str) -> list[str]:
+    if erp == "all":
+        built = set(available())
+        return [k for k in ERP_KINDS if k in built and any(k in s.erps for s in CATALOG.values())]
+    if erp not in ERP_KINDS:
+        raise typer.BadParameter(f"--erp must be one of: all, {', '.join(ERP_KINDS)}")
+    return [erp]
+
+
+@app.command()
+def run(
+    erp: Annotated[str, typer.Option(help="ERP kind, or 'all'")] = "all",
+    connector: Annotated[str, typer.Option(help="builtin or naive")] = "builtin",
+    scenario: Annotated[list[str] | None, typer.Option(help="scenario id (repeatable)")] = None,
+    seed: Annotated[int, typer.Option(help="one seed for data, faults and exploration")] = 0,
+    out: Annotated[Path, typer.Option(help="where the reports go")] = Path("harness-report"),
+) -> None:
+    """Run the pre-go-live suite on in-process fakes and write the reports."""
+    if connector not in ("builtin", "naive"):
+        raise typer.BadParameter("--connector must be builtin or naive")
+    plan: list[tuple[Scenario, str]] = []
+    for kind in _erps(erp):
+        try:
+            chosen = select(scenario, kind)
+        except KeyError as exc:
+            raise typer.BadParameter(str(exc.args[0])) from exc
+        plan.extend((s, kind) for s in chosen)
+    report = run_suite(plan, connector, seed, erp)
+    paths = write_reports(report, out)
+    _print(report)
+    console.print(f"reports: {', '.join(str(p) for p in paths)}")
+    if not report.ok or not report.results or report.summary()["skipped"]:
+        raise typer.Exit(1)
+
+
+def _print(report: RunReport) -> None:
+    table = Table(title=f"{report.connector} · seed {report.seed}")
+    for column in ("scenario", "erp", "status", "s", "evidence"):
+        table.add_column(column)
+    for r in report.results:
+        evidence = "\n".join(r.evidence[:3]) + (
+            f"\n... {len(r.evidence) - 3} more" if len(r.evidence) > 3 else ""
+        )
+        table.add_row(
+            r.id, r.erp, f"[{STATUS_STYLE[r.status]}]{r.status}[/]", f"{r.duration_s:.2f}", evidence
+        )
+    console.print(table)
+    s = report.summary()
+    console.print(
+        f"{s['passed']} passed, {s['failed']} failed, {s['errored']} errored, "
+        f"{s['skipped']} skipped in {report.duration_s:.2f}s"
+    )
+
+
+@app.command()
+def scenarios(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the failure-mode catalog."""
+    rows: list[dict[str, Any]] = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "erps": list(s.erps),
+            "harm": s.harm,
+            "invariant": s.invariant,
+        }
+        for s in CATALOG.values()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="failure-mode catalog")
+    for column in ("id", "title", "erps", "invariant"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["id"], row["title"], ", ".join(row["erps"]), row["invariant"])
+    console.print(table)
+
+
+@app.command()
+def serve(
+    vendors: Annotated[list[str], typer.Argument(help=f"any of: {', '.join(VENDORS)}")],
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="first port; 0 picks free ports")] = 0,
+    seed: Annotated[int, typer.Option()] = 0,
+    ready_file: Annotated[
+        Path | None, typer.Option(help="write base URLs and credentials here")
+    ] = None,
+    control_token: Annotated[
+        str | None, typer.Option(envvar="HARNESS_CONTROL_TOKEN", help="require X-Harness-Token")
+    ] = None,
+) -> None:
+    """Serve fakes over HTTP until interrupted."""
+    from fakes.core.server import serve as serve_fakes
+    from scenarios.serving import build_fakes
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not control_token:
+        console.print("[yellow]warning: serving beyond loopback without --control-token[/]")
+    try:
+        fakes, profiles = build_fakes(vendors, seed, control_token)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with serve_fakes(fakes, host=host, port=port) as servers:
+        if ready_file is not None:
+            servers.write_ready_file(ready_file)
+            profile_file = ready_file.with_name(ready_file.stem + ".profile.json")
+            profile_file.write_text(json.dumps(profiles, indent=2))
+        for name, served in servers.served.items():
+            console.print(f"{name}: {served.base_url}")
+        console.print("serving; Ctrl-C to stop")
+        stop.wait()
+
+
+def main() -> None:
+    app()

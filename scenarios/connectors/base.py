@@ -1,0 +1,38 @@
+"""The protocol every connector under test follows, and the factory by name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from scenarios.world import World
+
+
+class ConnectorUnderTest(Protocol):
+    name: str
+
+    def cycle(self) -> None:
+        """Run one sync cycle at the world's current simulated time."""
+        ...
+
+    def crash(self) -> None:
+        """Die abruptly (as with SIGKILL) and come back; durable state survives."""
+        ...
+
+    def quarantined(self) -> list[dict[str, Any]] | None:
+        """What the connector set aside with reasons, if it can say (None: cannot tell)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def make_connector(name: str, world: World) -> ConnectorUnderTest:
+    if name == "builtin":
+        from scenarios.connectors.builtin import BuiltinConnector
+
+        return BuiltinConnector(world)
+    if name == "naive":
+        from scenarios.connectors.naive import NaiveConnector
+
+        return NaiveConnector(world)
+    raise ValueError(f"unknown connector {name!r}; use builtin, naive or --connector-cmd")

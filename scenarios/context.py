@@ -1,0 +1,64 @@
+"""What a scenario script works with: the world, the connector under test, and helpers to place
+orders, let simulated time pass, and judge the fakes' state."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from scenarios.connectors.base import ConnectorUnderTest
+from scenarios.invariants import orders_exactly_once, stock_converges
+from scenarios.world import World
+
+
+@dataclass
+class Ctx:
+    world: World
+    connector: ConnectorUnderTest
+    rng: random.Random
+    excluded: set[int] = field(default_factory=set)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    placed: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self, count: int = 2) -> list[dict[str, Any]]:
+        products = self.world.magento.ctx.dataset.products
+        chosen = self.rng.sample(list(products), k=min(count, len(products)))
+        return [{"sku": p.sku, "qty": self.rng.randint(1, 3)} for p in chosen]
+
+    def place(self, count: int = 1, *, poison: bool = False, **fields: Any) -> list[dict[str, Any]]:
+        """Place paid orders through Magento's storefront (a control-plane event)."""
+        made = []
+        for _ in range(count):
+            payload = {
+                "lines": fields.get("lines") or self.lines(self.rng.randint(1, 3)),
+                **{k: v for k, v in fields.items() if k != "lines"},
+            }
+            result = self.world.magento.event("place_order", **payload)
+            made.append(result)
+            if poison:
+                self.excluded.add(int(result["entity_id"]))
+        self.placed.extend(made)
+        return made
+
+    def cycles(self, count: int, step_s: float = 60.0) -> None:
+        """Let the connector run ``count`` sync cycles, ``step_s`` simulated seconds apart."""
+        for _ in range(count):
+            self.connector.cycle()
+            self.world.advance(step_s)
+
+    def judge_orders(self) -> list[str]:
+        return orders_exactly_once(
+            self.world.erp, self.world.magento.state(), self.world.erp_fake.state(), self.excluded
+        )
+
+    def judge_stock(self) -> list[str]:
+        return stock_converges(
+            self.world.erp,
+            self.world.magento.state(),
+            self.world.erp_fake.state(),
+            self.world.profile,
+        )
+
+    def requests_to(self, vendor: str) -> int:
+        return len(self.world.fleet[vendor].entries())

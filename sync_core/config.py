@@ -1,0 +1,136 @@
+"""Engine configuration: systems, credentials, mappings and policies, validated by pydantic.
+
+Secrets are ``SecretStr``: they never print. In YAML, ``${NAME}`` is replaced by the
+environment variable ``NAME``, so credentials stay out of files that are committed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+ErpKind = Literal["netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy"]
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names the key."""
+
+
+class MagentoConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    integration_token: SecretStr | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    page_size: int = Field(default=100, ge=1, le=1000)
+
+
+class ErpConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ErpKind
+    base_url: str
+    credentials: dict[str, SecretStr] = Field(default_factory=dict)
+
+    def secret(self, key: str) -> str:
+        value = self.credentials.get(key)
+        if value is None:
+            raise ConfigError(f"erp.credentials.{key} is required for {self.kind}")
+        return value.get_secret_value()
+
+
+class MappingConfig(BaseModel):
+    """Magento codes -> ERP codes. Unmapped SKUs keep their code; unmapped sources are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: dict[str, str] = Field(default_factory=dict)
+    locations: dict[str, str] = Field(default_factory=dict)
+    accounts: dict[str, str] = Field(default_factory=dict)
+    default_customer: str | None = None
+
+    def item_code(self, sku: str) -> str:
+        return self.items.get(sku, sku)
+
+    def sku_for(self, item_code: str) -> str:
+        for sku, code in self.items.items():
+            if code == item_code:
+                return sku
+        return item_code
+
+    def source_for(self, location: str) -> str | None:
+        for source, loc in self.locations.items():
+            if loc == location:
+                return source
+        return None
+
+
+class Policies(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    orders_poll_s: float = 60.0
+    stock_poll_s: float = 300.0
+    overlap_s: float = 300.0
+    paid_states: list[str] = Field(default_factory=lambda: ["processing", "complete"])
+    lookup_before_create: Literal["always", "after_failure"] = "always"
+    retry_base_s: float = 2.0
+    retry_cap_s: float = 600.0
+    max_attempts: int = 12
+    breaker_threshold: int = 5
+    breaker_cooldown_s: float = 60.0
+    lease_s: float = 300.0
+    http_timeout_s: float = 30.0
+    stock_batch_size: int = 500
+
+
+class EngineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    magento: MagentoConfig
+    erp: ErpConfig
+    mapping: MappingConfig = Field(default_factory=MappingConfig)
+    policies: Policies = Field(default_factory=Policies)
+    store_url: str = "sqlite://"
+    seed: int = 0
+
+
+def _expand_env(value: Any, path: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand_env(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"{path}: environment variable {name} is not set")
+            return os.environ[name]
+
+        return _ENV.sub(replace, value)
+    return value
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> EngineConfig:
+    try:
+        return EngineConfig.model_validate(_expand_env(data, ""))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{source}: {problems}") from exc
+
+
+def load_config(path: str | Path) -> EngineConfig:
+    text = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping")
+    return parse_config(data, str(path))

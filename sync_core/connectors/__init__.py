@@ -1,0 +1,1 @@
+"""One package per system: a client (transport, auth, errors), a mapper and lookups."""

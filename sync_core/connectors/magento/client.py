@@ -1,0 +1,134 @@
+"""Magento REST client: bearer auth (integration token, or an admin token fetched and renewed
+on expiry), searchCriteria queries, order write-back, MSI source items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import requests
+
+from sync_core.config import MagentoConfig
+from sync_core.errors import AuthExpired
+from sync_core.transport import HttpClient
+
+Filter = tuple[str, str, str]  # field, value, condition type
+
+
+def search_params(
+    groups: Sequence[Sequence[Filter]],
+    sort: Sequence[tuple[str, str]] = (),
+    page_size: int | None = None,
+    current_page: int | None = None,
+) -> dict[str, str]:
+    """Build Magento ``searchCriteria`` query parameters: groups are ANDed, filters ORed."""
+    params: dict[str, str] = {}
+    for g, group in enumerate(groups):
+        for f, (field, value, condition) in enumerate(group):
+            prefix = f"searchCriteria[filterGroups][{g}][filters][{f}]"
+            params[f"{prefix}[field]"] = field
+            params[f"{prefix}[value]"] = value
+            params[f"{prefix}[conditionType]"] = condition
+    for s, (field, direction) in enumerate(sort):
+        params[f"searchCriteria[sortOrders][{s}][field]"] = field
+        params[f"searchCriteria[sortOrders][{s}][direction]"] = direction
+    if page_size is not None:
+        params["searchCriteria[pageSize]"] = str(page_size)
+    if current_page is not None:
+        params["searchCriteria[currentPage]"] = str(current_page)
+    return params
+
+
+class MagentoClient:
+    system = "magento"
+
+    def __init__(
+        self,
+        config: MagentoConfig,
+        session: requests.Session | None = None,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self.config = config
+        self.http = HttpClient(
+            config.base_url, "magento", timeout_s, session=session or requests.Session()
+        )
+        self._token: str | None = (
+            config.integration_token.get_secret_value() if config.integration_token else None
+        )
+        self._stores: dict[int, str] | None = None
+
+    # -- auth -------------------------------------------------------------------------------
+    def _admin_token(self) -> str:
+        if not (self.config.username and self.config.password):
+            raise AuthExpired("magento: no integration token and no admin credentials")
+        response = self.http.request(
+            "POST",
+            "/rest/V1/integration/admin/token",
+            json={
+                "username": self.config.username,
+                "password": self.config.password.get_secret_value(),
+            },
+        )
+        return str(self.http.json(response))
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if self._token is None:
+            self._token = self._admin_token()
+        try:
+            return self._send(method, path, **kwargs)
+        except AuthExpired:
+            if self.config.integration_token:
+                raise
+            self._token = self._admin_token()
+            return self._send(method, path, **kwargs)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
+        return self.http.request(method, "/rest/V1" + path, headers=headers, **kwargs)
+
+    # -- reads ------------------------------------------------------------------------------
+    def search(self, resource: str, params: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+        body = self.http.json(self.call("GET", resource, params=params))
+        return list(body.get("items") or []), int(body.get("total_count") or 0)
+
+    def get_order(self, entity_id: int) -> dict[str, Any]:
+        return dict(self.http.json(self.call("GET", f"/orders/{entity_id}")))
+
+    def store_codes(self) -> dict[int, str]:
+        if self._stores is None:
+            views = self.http.json(self.call("GET", "/store/storeViews"))
+            self._stores = {int(v["id"]): str(v["code"]) for v in views}
+        return self._stores
+
+    # -- writes -----------------------------------------------------------------------------
+    def write_back(self, order: dict[str, Any], erp_reference: str, note: str) -> None:
+        """Record the ERP's reference on the order (``ext_order_id``) and leave a comment."""
+        entity_id = order["entity_id"]
+        if order.get("ext_order_id") != erp_reference:
+            self.call(
+                "POST",
+                "/orders",
+                json={
+                    "entity": {
+                        "entity_id": entity_id,
+                        "increment_id": order["increment_id"],
+                        "ext_order_id": erp_reference,
+                    }
+                },
+            )
+        self.call(
+            "POST",
+            f"/orders/{entity_id}/comments",
+            json={
+                "statusHistory": {
+                    "comment": note,
+                    "is_customer_notified": 0,
+                    "is_visible_on_front": 0,
+                    "parent_id": entity_id,
+                }
+            },
+        )
+
+    def set_source_items(self, items: list[dict[str, Any]]) -> None:
+        self.call("POST", "/inventory/source-items", json={"sourceItems": items})

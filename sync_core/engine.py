@@ -1,0 +1,135 @@
+"""The engine: builds the connectors, flows, store and worker from a config, and runs them
+one ``tick`` at a time. A tick runs the scheduled pulls that are due, then the due jobs.
+Production runs tick in a loop on the system clock; scenarios tick on a simulated clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import requests
+
+from sync_core.clock import Clock, SystemClock
+from sync_core.config import EngineConfig
+from sync_core.connectors.magento import MagentoClient
+from sync_core.connectors.netsuite import NetSuiteClient, NetSuiteConnector
+from sync_core.errors import SyncError
+from sync_core.flows import orders, stock
+from sync_core.retry import RetryPolicy
+from sync_core.store import Store
+from sync_core.worker import Worker
+
+log = logging.getLogger("sync_core.engine")
+T = TypeVar("T")
+
+
+class UnsupportedErp(ValueError):
+    pass
+
+
+def build_erp(config: EngineConfig, session: requests.Session) -> NetSuiteConnector:
+    if config.erp.kind == "netsuite":
+        client = NetSuiteClient(config.erp, session, config.policies.http_timeout_s)
+        return NetSuiteConnector(client, config.mapping)
+    raise UnsupportedErp(f"erp.kind {config.erp.kind!r} has no connector in this build yet")
+
+
+@dataclass
+class Schedule:
+    every_s: float
+    next_at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_at is None or now >= self.next_at
+
+    def done(self, now: datetime) -> None:
+        self.next_at = now + timedelta(seconds=self.every_s)
+
+
+@dataclass
+class TickResult:
+    polled: orders.PollResult | None = None
+    stock: stock.StockResult | None = None
+    jobs: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        clock: Clock | None = None,
+        session: requests.Session | None = None,
+        store: Store | None = None,
+        name: str = "worker-1",
+    ) -> None:
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.session = session or requests.Session()
+        self.store = store or Store(config.store_url)
+        policies = config.policies
+        self.magento = MagentoClient(config.magento, self.session, policies.http_timeout_s)
+        self.erp = build_erp(config, self.session)
+        self.orders = orders.OrdersFlow(
+            self.magento, self.erp, self.store, self.clock, policies, config.magento.page_size
+        )
+        self.stock = stock.StockFlow(
+            self.magento, self.erp, self.store, self.clock, config.mapping, policies
+        )
+        self.worker = Worker(
+            self.store,
+            {orders.EXPORT: self.orders.export},
+            self.clock,
+            RetryPolicy(policies.retry_base_s, policies.retry_cap_s, policies.max_attempts),
+            name=name,
+            lease_s=policies.lease_s,
+            rng=random.Random(f"{config.seed}:{name}"),
+            breaker_threshold=policies.breaker_threshold,
+            breaker_cooldown_s=policies.breaker_cooldown_s,
+        )
+        self.orders_schedule = Schedule(policies.orders_poll_s)
+        self.stock_schedule = Schedule(policies.stock_poll_s)
+
+    def tick(self) -> TickResult:
+        result = TickResult()
+        now = self.clock.now()
+        if self.orders_schedule.due(now):
+            result.polled = self._scheduled("orders.poll", self.orders.poll, result)
+            self.orders_schedule.done(now)
+        if self.stock_schedule.due(now):
+            breaker = self.worker.breaker(self.erp.system)
+            if breaker.allow(now):
+                result.stock = self._scheduled("stock.import", self.stock.run, result)
+                if result.stock is not None:
+                    breaker.success()
+                else:
+                    breaker.failure(now)
+            self.stock_schedule.done(now)
+        result.jobs = self.worker.run_once()
+        return result
+
+    def _scheduled(self, name: str, run: Callable[[], T], result: TickResult) -> T | None:
+        try:
+            return run()
+        except SyncError as exc:
+            log.warning("%s failed: %s", name, exc)
+            self.store.record(name, "schedule", "run", exc.reason, exc.message, self.clock.now())
+            result.errors.append(f"{name}: {exc.reason}: {exc.message}")
+            return None
+
+    def next_wakeup(self) -> datetime:
+        """The earliest time anything is due: a schedule or a job."""
+        candidates = [s.next_at for s in (self.orders_schedule, self.stock_schedule) if s.next_at]
+        job_due = self.store.next_due()
+        if job_due is not None:
+            candidates.append(job_due)
+        return min(candidates) if candidates else self.clock.now()
+
+    def close(self) -> None:
+        self.store.close()

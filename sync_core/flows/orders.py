@@ -1,0 +1,161 @@
+"""Orders, Magento -> ERP.
+
+``poll`` scans Magento for paid orders changed since the cursor and enqueues one job per order
+(the outbox refuses duplicates). The scan pages by keyset on ``updated_at`` rather than by page
+number, so orders that change while we page, many orders sharing one timestamp, and Magento's
+"a page past the end returns the last page again" cannot make us miss or loop (FM-G13).
+
+``export`` runs one job: fetch the order, map and validate it (a poison order is quarantined
+with its reason), look the order up in the ERP by its external reference before creating it
+(FM-G07), bind, and write the ERP reference back to Magento.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sync_core.clock import Clock
+from sync_core.config import Policies
+from sync_core.connectors.base import ErpOrders
+from sync_core.connectors.magento import MagentoClient, to_order
+from sync_core.connectors.magento.client import Filter, search_params
+from sync_core.connectors.magento.mapper import MAGENTO_TIME, parse_time
+from sync_core.model import RemoteRef
+from sync_core.store import Job, Store
+
+EXPORT = "orders.export"
+CURSOR = "orders.updated_at"
+EPOCH = "1970-01-01 00:00:00"
+
+
+@dataclass
+class PollResult:
+    seen: int = 0
+    enqueued: int = 0
+    cursor: str = EPOCH
+
+
+class OrdersFlow:
+    def __init__(
+        self,
+        magento: MagentoClient,
+        erp: ErpOrders,
+        store: Store,
+        clock: Clock,
+        policies: Policies,
+        page_size: int = 100,
+    ) -> None:
+        self.magento = magento
+        self.erp = erp
+        self.store = store
+        self.clock = clock
+        self.policies = policies
+        self.page_size = page_size
+
+    # -- poll -------------------------------------------------------------------------------
+    def poll(self) -> PollResult:
+        since = self.store.cursor(CURSOR) or EPOCH
+        start = (
+            (parse_time(since) - timedelta(seconds=self.policies.overlap_s)).strftime(MAGENTO_TIME)
+            if since != EPOCH
+            else EPOCH
+        )
+        result = PollResult(cursor=since)
+        for order in self._scan(start):
+            result.seen += 1
+            result.cursor = max(result.cursor, str(order["updated_at"]))
+            if self.store.enqueue(
+                EXPORT,
+                f"magento-order:{order['entity_id']}",
+                self.erp.system,
+                {"entity_id": order["entity_id"], "increment_id": order.get("increment_id")},
+                self.clock.now(),
+            ):
+                result.enqueued += 1
+        self.store.set_cursor(CURSOR, result.cursor, self.clock.now())
+        return result
+
+    def _page(self, condition: Filter, page: int = 1) -> tuple[list[dict[str, Any]], int]:
+        groups = [[condition], [("state", ",".join(self.policies.paid_states), "in")]]
+        params = search_params(
+            groups, [("updated_at", "ASC"), ("entity_id", "ASC")], self.page_size, page
+        )
+        return self.magento.search("/orders", params)
+
+    def _scan(self, start: str) -> list[dict[str, Any]]:
+        seen: dict[int, dict[str, Any]] = {}
+        cursor, op = start, "gteq"
+        while True:
+            items, _ = self._page(("updated_at", cursor, op))
+            for item in items:
+                seen.setdefault(int(item["entity_id"]), item)
+            if len(items) < self.page_size:
+                break
+            last = str(items[-1]["updated_at"])
+            if last != cursor:
+                cursor, op = last, "gteq"
+                continue
+            self._drain_tie(cursor, seen)
+            op = "gt"
+        return sorted(seen.values(), key=lambda o: (str(o["updated_at"]), int(o["entity_id"])))
+
+    def _drain_tie(self, stamp: str, seen: dict[int, dict[str, Any]]) -> None:
+        """More orders share one ``updated_at`` than fit a page: page through them by number,
+        stopping on ``total_count`` (never on an empty page, which Magento does not send)."""
+        items, total = self._page(("updated_at", stamp, "eq"), 1)
+        pages = -(-total // self.page_size)
+        for page in range(1, pages + 1):
+            if page > 1:
+                items, _ = self._page(("updated_at", stamp, "eq"), page)
+            for item in items:
+                seen.setdefault(int(item["entity_id"]), item)
+
+    # -- export -----------------------------------------------------------------------------
+    def export(self, job: Job) -> str:
+        raw = self.magento.get_order(int(job.payload["entity_id"]))
+        order = to_order(raw, self.magento.store_codes())
+        key = job.entity_key
+        binding = self.store.binding(self.erp.system, "order", key)
+        if binding is None:
+            ref = self._find_or_create(
+                job, order.external_ref, lambda: self.erp.create_order(order)
+            )
+            self.store.bind(
+                self.erp.system,
+                "order",
+                key,
+                ref.remote_id,
+                order.external_ref,
+                self.clock.now(),
+                state=f"created:{ref.display or ref.remote_id}",
+            )
+            binding = self.store.binding(self.erp.system, "order", key)
+        assert binding is not None
+        display = str(binding["state"]).split(":", 1)[-1]
+        if binding["state"].startswith("created:"):
+            self.magento.write_back(raw, display, f"Exported to {self.erp.system} as {display}")
+            self.store.bind(
+                self.erp.system,
+                "order",
+                key,
+                binding["remote_id"],
+                order.external_ref,
+                self.clock.now(),
+                state=f"written_back:{display}",
+            )
+        return f"{order.external_ref} -> {self.erp.system} {display}"
+
+    def _find_or_create(self, job: Job, external_ref: str, create: Any) -> RemoteRef:
+        may_exist = job.attempts > 0 or job.fencing_token > 1
+        if self.policies.lookup_before_create == "always" or may_exist:
+            found = self.erp.find_order(external_ref)
+            if found is not None:
+                return found
+        ref: RemoteRef = create()
+        return ref
+
+
+def magento_now(now: datetime) -> str:
+    return now.strftime(MAGENTO_TIME)

@@ -1,0 +1,480 @@
+"""Durable engine state on SQLAlchemy Core: SQLite by default (a file or memory), PostgreSQL
+for many workers. Tables: bindings, the job outbox, cursors, versions, dead letters, audit.
+
+Every state change of a job happens in one transaction, so a worker killed at any instant
+leaves each job either untouched or fully moved on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import StaticPool
+
+metadata = MetaData()
+
+bindings = Table(
+    "bindings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("system", String(40), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("local_key", String(200), nullable=False),
+    Column("remote_id", String(200), nullable=False),
+    Column("external_ref", String(200)),
+    Column("state", String(40), nullable=False, server_default="bound"),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("system", "entity", "local_key"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("flow", String(60), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("system", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | running | done | dead
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_owner", String(80)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("fencing_token", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("error_class", String(60)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("flow", "entity_key"),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("scope", String(60), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("version", String(80), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, nullable=False),
+    Column("flow", String(60), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("reason_class", String(60), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("trace_key", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("flow", String(60), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    flow: str
+    entity_key: str
+    system: str
+    payload: dict[str, Any]
+    attempts: int
+    fencing_token: int
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class LeaseLost(Exception):
+    """The job's lease was taken over by another worker; this worker must not commit."""
+
+
+class Store:
+    """The engine's database. ``url`` is any SQLAlchemy URL; ``sqlite://`` is in memory."""
+
+    def __init__(self, url: str = "sqlite://") -> None:
+        self.url = url
+        self.engine: Engine = self._make_engine(url)
+        metadata.create_all(self.engine)
+
+    @staticmethod
+    def _make_engine(url: str) -> Engine:
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, poolclass=StaticPool
+            )
+        elif url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+        else:
+            return create_engine(url, pool_pre_ping=True)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- jobs -------------------------------------------------------------------------------
+    def enqueue(
+        self, flow: str, entity_key: str, system: str, payload: dict[str, Any], now: datetime
+    ) -> bool:
+        """Add a job unless one for (flow, entity_key) exists; True when added."""
+        try:
+            with self.tx() as conn:
+                conn.execute(
+                    insert(jobs).values(
+                        flow=flow,
+                        entity_key=entity_key,
+                        system=system,
+                        payload=payload,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def claim(self, owner: str, now: datetime, lease_s: float, limit: int) -> list[Job]:
+        """Lease up to ``limit`` due jobs (pending, or running with an expired lease)."""
+        from datetime import timedelta
+
+        due = or_(
+            and_(jobs.c.status == "pending", jobs.c.next_attempt_at <= now),
+            and_(jobs.c.status == "running", jobs.c.lease_until <= now),
+        )
+        query = select(jobs).where(due).order_by(jobs.c.next_attempt_at, jobs.c.id).limit(limit)
+        if self.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        claimed: list[Job] = []
+        with self.tx() as conn:
+            for row in conn.execute(query).mappings().all():
+                token = row["fencing_token"] + 1
+                result = conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id == row["id"], jobs.c.fencing_token == row["fencing_token"])
+                    .values(
+                        status="running",
+                        lease_owner=owner,
+                        fencing_token=token,
+                        lease_until=now + timedelta(seconds=lease_s),
+                        updated_at=now,
+                    )
+                )
+                if result.rowcount == 1:
+                    claimed.append(
+                        Job(
+                            row["id"],
+                            row["flow"],
+                            row["entity_key"],
+                            row["system"],
+                            dict(row["payload"]),
+                            row["attempts"],
+                            token,
+                        )
+                    )
+        return claimed
+
+    def _finish(self, conn: Connection, job: Job, **values: Any) -> None:
+        result = conn.execute(
+            update(jobs)
+            .where(jobs.c.id == job.id, jobs.c.fencing_token == job.fencing_token)
+            .values(lease_owner=None, lease_until=None, **values)
+        )
+        if result.rowcount != 1:
+            raise LeaseLost(f"job {job.id} was taken over by another worker")
+
+    def complete(self, job: Job, now: datetime, detail: str = "") -> None:
+        with self.tx() as conn:
+            self._finish(
+                conn, job, status="done", updated_at=now, last_error=None, error_class=None
+            )
+            self._resolve_dead_letters(conn, job, now)
+            self._audit(conn, now, job.flow, job.entity_key, "complete", "ok", detail)
+
+    def retry_later(
+        self,
+        job: Job,
+        now: datetime,
+        at: datetime,
+        error: str,
+        error_class: str,
+        count_attempt: bool = True,
+    ) -> None:
+        with self.tx() as conn:
+            self._finish(
+                conn,
+                job,
+                status="pending",
+                next_attempt_at=at,
+                updated_at=now,
+                attempts=job.attempts + (1 if count_attempt else 0),
+                last_error=error,
+                error_class=error_class,
+            )
+            self._audit(conn, now, job.flow, job.entity_key, "retry", error_class, error)
+
+    def dead_letter(self, job: Job, now: datetime, reason_class: str, reason: str) -> int:
+        with self.tx() as conn:
+            self._finish(
+                conn,
+                job,
+                status="dead",
+                updated_at=now,
+                attempts=job.attempts + 1,
+                last_error=reason,
+                error_class=reason_class,
+            )
+            result = conn.execute(
+                insert(dead_letters).values(
+                    job_id=job.id,
+                    flow=job.flow,
+                    entity_key=job.entity_key,
+                    reason_class=reason_class,
+                    reason=reason,
+                    payload=job.payload,
+                    trace_key=f"{job.flow}:{job.entity_key}:{job.id}",
+                    created_at=now,
+                )
+            )
+            self._audit(conn, now, job.flow, job.entity_key, "dead_letter", reason_class, reason)
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def _resolve_dead_letters(self, conn: Connection, job: Job, now: datetime) -> None:
+        conn.execute(
+            update(dead_letters)
+            .where(
+                dead_letters.c.flow == job.flow,
+                dead_letters.c.entity_key == job.entity_key,
+                dead_letters.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
+
+    def replay(self, dead_letter_id: int, now: datetime) -> bool:
+        """Put a dead-lettered job back in the queue; the dead letter resolves on success."""
+        with self.tx() as conn:
+            row = (
+                conn.execute(select(dead_letters).where(dead_letters.c.id == dead_letter_id))
+                .mappings()
+                .first()
+            )
+            if row is None or row["resolved_at"] is not None:
+                return False
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == row["job_id"], jobs.c.status == "dead")
+                .values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)
+            )
+            self._audit(conn, now, row["flow"], row["entity_key"], "replay", "queued", "")
+            return True
+
+    # -- queries ----------------------------------------------------------------------------
+    def job_counts(self) -> dict[str, int]:
+        with self.tx() as conn:
+            rows = conn.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status))
+            return {status: int(count) for status, count in rows}
+
+    def open_dead_letters(self) -> list[dict[str, Any]]:
+        with self.tx() as conn:
+            rows = (
+                conn.execute(
+                    select(dead_letters)
+                    .where(dead_letters.c.resolved_at.is_(None))
+                    .order_by(dead_letters.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in rows]
+
+    def next_due(self) -> datetime | None:
+        with self.tx() as conn:
+            value = conn.execute(
+                select(func.min(jobs.c.next_attempt_at)).where(jobs.c.status == "pending")
+            ).scalar()
+        return _aware(value)
+
+    def audit_trail(self, entity_key: str | None = None) -> list[dict[str, Any]]:
+        query = select(audit).order_by(audit.c.id)
+        if entity_key is not None:
+            query = query.where(audit.c.entity_key == entity_key)
+        with self.tx() as conn:
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def record(
+        self, flow: str, entity_key: str, action: str, outcome: str, detail: str, now: datetime
+    ) -> None:
+        with self.tx() as conn:
+            self._audit(conn, now, flow, entity_key, action, outcome, detail)
+
+    @staticmethod
+    def _audit(
+        conn: Connection, now: datetime, flow: str, key: str, action: str, outcome: str, detail: str
+    ) -> None:
+        conn.execute(
+            insert(audit).values(
+                at=now,
+                flow=flow,
+                entity_key=key,
+                action=action,
+                outcome=outcome,
+                detail=detail[:2000],
+            )
+        )
+
+    # -- bindings ---------------------------------------------------------------------------
+    def binding(self, system: str, entity: str, local_key: str) -> dict[str, Any] | None:
+        with self.tx() as conn:
+            row = (
+                conn.execute(
+                    select(bindings).where(
+                        bindings.c.system == system,
+                        bindings.c.entity == entity,
+                        bindings.c.local_key == local_key,
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return dict(row) if row else None
+
+    def bind(
+        self,
+        system: str,
+        entity: str,
+        local_key: str,
+        remote_id: str,
+        external_ref: str | None,
+        now: datetime,
+        state: str = "bound",
+    ) -> None:
+        with self.tx() as conn:
+            existing = conn.execute(
+                select(bindings.c.id).where(
+                    bindings.c.system == system,
+                    bindings.c.entity == entity,
+                    bindings.c.local_key == local_key,
+                )
+            ).scalar()
+            values = dict(
+                remote_id=remote_id, external_ref=external_ref, synced_at=now, state=state
+            )
+            if existing is None:
+                conn.execute(
+                    insert(bindings).values(
+                        system=system, entity=entity, local_key=local_key, **values
+                    )
+                )
+            else:
+                conn.execute(update(bindings).where(bindings.c.id == existing).values(**values))
+
+    # -- cursors and versions ---------------------------------------------------------------
+    def cursor(self, name: str) -> str | None:
+        with self.tx() as conn:
+            value = conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
+        return str(value) if value is not None else None
+
+    def set_cursor(self, name: str, value: str, now: datetime) -> None:
+        with self.tx() as conn:
+            done = conn.execute(
+                update(cursors).where(cursors.c.name == name).values(value=value, updated_at=now)
+            ).rowcount
+            if not done:
+                conn.execute(insert(cursors).values(name=name, value=value, updated_at=now))
+
+    def version(self, scope: str, key: str) -> str | None:
+        with self.tx() as conn:
+            value = conn.execute(
+                select(versions.c.version).where(versions.c.scope == scope, versions.c.key == key)
+            ).scalar()
+        return str(value) if value is not None else None
+
+    def set_versions(self, scope: str, items: dict[str, str], now: datetime) -> None:
+        with self.tx() as conn:
+            for key, version in items.items():
+                done = conn.execute(
+                    update(versions)
+                    .where(versions.c.scope == scope, versions.c.key == key)
+                    .values(version=version, updated_at=now)
+                ).rowcount
+                if not done:
+                    conn.execute(
+                        insert(versions).values(
+                            scope=scope, key=key, version=version, updated_at=now
+                        )
+                    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)

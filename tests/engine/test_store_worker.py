@@ -1,0 +1,150 @@
+"""The store and worker: outbox de-duplication, leases and fencing, retry, dead letter, replay."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sync_core.errors import InvalidData, MappingError, RemoteUnavailable, Throttled
+from sync_core.retry import RetryPolicy
+from sync_core.store import Job, LeaseLost, Store
+from sync_core.worker import Worker
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = T0
+
+    def now(self) -> datetime:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'engine.db'}")
+
+
+def test_enqueue_refuses_duplicates(store: Store) -> None:
+    assert store.enqueue("orders.export", "o:1", "erp", {"id": 1}, T0)
+    assert not store.enqueue("orders.export", "o:1", "erp", {"id": 1}, T0)
+    assert store.job_counts() == {"pending": 1}
+
+
+def test_claim_leases_and_fences(store: Store) -> None:
+    store.enqueue("f", "k", "erp", {}, T0)
+    (first,) = store.claim("w1", T0, lease_s=60, limit=10)
+    assert store.claim("w2", T0 + timedelta(seconds=30), 60, 10) == []
+    (second,) = store.claim("w2", T0 + timedelta(seconds=61), 60, 10)
+    assert second.fencing_token == first.fencing_token + 1
+    with pytest.raises(LeaseLost):
+        store.complete(first, T0 + timedelta(seconds=62))  # the zombie cannot commit
+    store.complete(second, T0 + timedelta(seconds=62))
+    assert store.job_counts() == {"done": 1}
+
+
+def test_dead_letter_replay_and_auto_resolve(store: Store) -> None:
+    store.enqueue("f", "k", "erp", {"x": 1}, T0)
+    (job,) = store.claim("w", T0, 60, 1)
+    store.dead_letter(job, T0, "mapping", "order 1: field 'sku' unknown")
+    (dead,) = store.open_dead_letters()
+    assert dead["payload"] == {"x": 1} and dead["trace_key"].startswith("f:k:")
+    assert store.replay(dead["id"], T0)
+    (again,) = store.claim("w", T0, 60, 1)
+    store.complete(again, T0)
+    assert store.open_dead_letters() == []
+    assert [a["action"] for a in store.audit_trail("k")] == ["dead_letter", "replay", "complete"]
+
+
+def make_worker(store: Store, handler, **kw) -> tuple[Worker, Clock]:
+    clock = Clock()
+    return Worker(store, {"f": handler}, clock, rng=random.Random(1), **kw), clock
+
+
+def test_retryable_error_backs_off_then_succeeds(store: Store) -> None:
+    calls: list[int] = []
+
+    def handler(job: Job) -> str:
+        calls.append(job.attempts)
+        if len(calls) < 3:
+            raise RemoteUnavailable("503")
+        return "ok"
+
+    store.enqueue("f", "k", "erp", {}, T0)
+    worker, clock = make_worker(store, handler, policy=RetryPolicy(base_s=10, cap_s=100))
+    for _ in range(10):
+        worker.run_once()
+        clock.sleep(60)
+    assert calls == [0, 1, 2]
+    assert store.job_counts() == {"done": 1}
+
+
+def test_retry_after_is_honoured(store: Store) -> None:
+    def handler(job: Job) -> str:
+        raise Throttled("429", retry_after=120)
+
+    store.enqueue("f", "k", "erp", {}, T0)
+    worker, clock = make_worker(store, handler)
+    worker.run_once()
+    assert store.next_due() == T0 + timedelta(seconds=120)
+
+
+@pytest.mark.parametrize(
+    "error", [MappingError("order 7", "items[0].sku", "unknown"), InvalidData("400 bad")]
+)
+def test_permanent_error_dead_letters_at_once(store: Store, error: Exception) -> None:
+    def handler(job: Job) -> str:
+        raise error
+
+    store.enqueue("f", "k", "erp", {}, T0)
+    worker, _ = make_worker(store, handler)
+    worker.run_once()
+    (dead,) = store.open_dead_letters()
+    assert dead["reason_class"] == error.reason  # type: ignore[attr-defined]
+    assert worker.stats.dead_lettered == 1
+
+
+def test_retries_exhausted_dead_letters(store: Store) -> None:
+    def handler(job: Job) -> str:
+        raise RemoteUnavailable("down")
+
+    store.enqueue("f", "k", "erp", {}, T0)
+    worker, clock = make_worker(
+        store, handler, policy=RetryPolicy(base_s=1, cap_s=1, max_attempts=3), breaker_threshold=100
+    )
+    for _ in range(10):
+        worker.run_once()
+        clock.sleep(5)
+    (dead,) = store.open_dead_letters()
+    assert dead["reason_class"] == "retries_exhausted"
+
+
+def test_circuit_opens_and_defers_without_burning_attempts(store: Store) -> None:
+    seen: list[str] = []
+
+    def handler(job: Job) -> str:
+        seen.append(job.entity_key)
+        raise RemoteUnavailable("down")
+
+    for i in range(6):
+        store.enqueue("f", f"k{i}", "erp", {}, T0)
+    worker, clock = make_worker(
+        store,
+        handler,
+        breaker_threshold=3,
+        breaker_cooldown_s=300,
+        policy=RetryPolicy(base_s=0.001, cap_s=0.001),
+    )
+    worker.run_once()
+    assert len(seen) == 3  # the rest were deferred by the open circuit
+    assert worker.stats.deferred == 3
+    assert worker.breaker("erp").state(clock.now()) == "open"
+    clock.sleep(301)
+    worker.run_once()
+    assert len(seen) == 4  # one half-open probe, which failed and re-opened the circuit
