@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask import Flask, Response
+from flask import request as flask_request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WsgiResponse
 
@@ -122,7 +123,8 @@ class Fake:
         @app.errorhandler(HTTPException)
         def _http_error(exc: HTTPException) -> Response:
             return self.spec.render_error(
-                ErrorRequest("http_error", exc.code or 500, None, exc.description)
+                ErrorRequest("http_error", exc.code or 500, None, exc.description,
+                             path=flask_request.path)
             )
 
         @app.errorhandler(Exception)
@@ -130,7 +132,8 @@ class Fake:
             if isinstance(exc, TransportFault):
                 raise exc
             return self.spec.render_error(
-                ErrorRequest("internal", 500, None, f"Internal error: {type(exc).__name__}")
+                ErrorRequest("internal", 500, None, f"Internal error: {type(exc).__name__}",
+                             path=flask_request.path)
             )
 
         return app
@@ -157,7 +160,7 @@ class Fake:
         decision = self.faults.decide(request, self.clock.now())
         blocked_by = self.faults.enter_caps(decision.caps) if decision.caps else None
         if blocked_by is not None:
-            response = self._error("concurrency", blocked_by, 429)
+            response = self._error("concurrency", blocked_by, 429, request.path)
             return self._log(request, response, blocked_by)
         try:
             if decision.delay_s:
@@ -196,18 +199,18 @@ class Fake:
             self._log(request, None, fault, outcome=f"not processed ({effect.kind})")
             raise TransportFault(effect.kind, effect.delay_s)
         if effect.kind == "throttle":
-            return self._error("throttle", fault, 429)
+            return self._error("throttle", fault, 429, request.path)
         if effect.kind == "vendor":
             handler = self.spec.vendor_faults[effect.name or ""]
             with self.backend.lock, self.flask.app_context():
                 return handler(self.backend, fault, request)
-        return self._error("http_error", fault, effect.status)
+        return self._error("http_error", fault, effect.status, request.path)
 
-    def _error(self, kind: str, fault: Fault, status: int) -> Response:
+    def _error(self, kind: str, fault: Fault, status: int, path: str) -> Response:
         effect = fault.spec.effect
         with self.flask.app_context():
             response = self.spec.render_error(
-                ErrorRequest(kind, status, effect.code, effect.message, effect.retry_after_s)
+                ErrorRequest(kind, status, effect.code, effect.message, effect.retry_after_s, path)
             )
         if kind in ("throttle", "concurrency") and effect.retry_after_s is not None:
             response.headers.setdefault("Retry-After", str(int(round(effect.retry_after_s))))

@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "x-harness-token", "proxy-authorization"}
+XML_SECRET = re.compile(
+    r"(<(?:[\w.-]+:)?(Password|ClientSecret|Token)\b[^>]*>)(.*?)(</(?:[\w.-]+:)?\2>)", re.S | re.I
+)
 SECRET_KEY = re.compile(r"pass(word)?|secret|token|private|signature|assertion|api[_-]?key", re.I)
 BODY_LIMIT = 4096
 REDACTED = "***"
@@ -62,6 +65,8 @@ def redact_body(body: bytes | str, sensitive: bool = False) -> str:
     if stripped[:1] in ("{", "["):
         with contextlib.suppress(ValueError):
             text = json.dumps(_mask(json.loads(text)), separators=(",", ":"))
+    elif stripped.startswith("<"):
+        text = XML_SECRET.sub(lambda m: m.group(1) + REDACTED + m.group(4), text)
     elif "=" in text and "&" in text or text.startswith(("grant_type", "client_assertion")):
         text = re.sub(
             r"((?:^|&)[^=&]*(?:pass|secret|token|assertion)[^=&]*=)[^&]*", r"\1" + REDACTED, text

@@ -55,9 +55,13 @@ class FakeServers:
 
     def close(self) -> None:
         for served in self.served.values():
-            served.server.close()
+            server = served.server
+            for channel in list(getattr(server, "_map", {}).values()):
+                if channel is not server and hasattr(channel, "will_close"):
+                    channel.will_close = True  # idle keep-alive connections end too
+            server.close()
         for served in self.served.values():
-            served.thread.join(timeout=5)
+            served.thread.join(timeout=2)
 
     def __enter__(self) -> FakeServers:
         return self

@@ -23,6 +23,7 @@ class ErrorRequest:
     code: str | None = None
     message: str | None = None
     retry_after_s: float | None = None
+    path: str = ""
 
 
 class VendorFaultHandler(Protocol):

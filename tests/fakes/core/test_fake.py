@@ -220,3 +220,12 @@ def test_concurrency_cap_counts_in_flight() -> None:
     assert response.status_code == 429
     fake.faults.leave_caps([fault])
     assert fault.rejected == 1 and fault.peak_attempted == 2 and fault.peak_in_flight == 1
+
+
+def test_journal_masks_xml_passwords(fleet: FakeFleet) -> None:
+    body = ("<soap:Envelope xmlns:soap='s' xmlns:wsse='w'><soap:Header><wsse:Security>"
+            "<wsse:UsernameToken><wsse:Password Type='PasswordText'>pa55word</wsse:Password>"
+            "</wsse:UsernameToken></wsse:Security></soap:Header></soap:Envelope>")
+    requests.post(URL, data=body, headers={"Content-Type": "text/xml"}, timeout=5)
+    recorded = fleet.toy.entries()[0].request_body
+    assert "pa55word" not in recorded and "***" in recorded
