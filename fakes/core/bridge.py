@@ -40,7 +40,8 @@ def _callback(
                 method=req.method or "GET",
                 base_url=f"{url.scheme}://{url.netloc}",
                 query_string=url.query,
-                headers=list(req.headers.items()),
+                headers=[(k, v.decode("latin-1") if isinstance(v, bytes) else v)
+                         for k, v in req.headers.items()],
                 data=body,
             )
         except TransportFault as fault:

@@ -31,7 +31,8 @@ class StockResult:
 
 def _order_key(version: str) -> tuple[int, object]:
     """Versions are compared as timestamps when they parse, else as plain strings."""
-    for parse in (datetime.fromisoformat, lambda v: datetime.strptime(v, "%m/%d/%Y")):
+    for parse in (datetime.fromisoformat, lambda v: datetime.strptime(v, "%m/%d/%Y %H:%M:%S"),
+                  lambda v: datetime.strptime(v, "%m/%d/%Y")):
         try:
             return (0, parse(version))
         except ValueError:

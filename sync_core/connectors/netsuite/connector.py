@@ -116,7 +116,8 @@ class NetSuiteConnector:
     def stock_levels(self) -> Iterator[ErpStockRow]:
         codes = {v: k for k, v in self.item_ids().items()}
         rows = self.client.suiteql(
-            "SELECT item, location, quantityonhand, lastmodifieddate "
+            "SELECT item, location, quantityonhand, "
+            "TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate "
             "FROM inventoryitemlocations ORDER BY item, location"
         )
         for row in rows:
