@@ -26,12 +26,15 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 DROP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
 def _callback(
     fake: Fake,
-) -> Callable[[requests.PreparedRequest], tuple[int, dict[str, str], bytes]]:
+) -> Callable[[requests.PreparedRequest], Answer]:
     client = Client(fake.wsgi)
 
-    def answer(req: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+    def answer(req: requests.PreparedRequest) -> Answer:
         url = urlsplit(req.url or "")
         body = req.body.encode() if isinstance(req.body, str) else (req.body or b"")
         try:
@@ -40,8 +43,10 @@ def _callback(
                 method=req.method or "GET",
                 base_url=f"{url.scheme}://{url.netloc}",
                 query_string=url.query,
-                headers=[(k, v.decode("latin-1") if isinstance(v, bytes) else v)
-                         for k, v in req.headers.items()],
+                headers=[
+                    (k, v.decode("latin-1") if isinstance(v, bytes) else v)
+                    for k, v in req.headers.items()
+                ],
                 data=body,
             )
         except TransportFault as fault:
@@ -52,11 +57,7 @@ def _callback(
             raise requests.exceptions.ConnectionError(
                 f"fake {fake.spec.name}: connection reset by peer", request=req
             ) from None
-        headers: dict[str, str] = {}
-        for key, value in resp.headers.items():
-            if key.lower() in DROP_HEADERS:
-                continue
-            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in DROP_HEADERS]
         return resp.status_code, headers, resp.get_data()
 
     return answer
@@ -85,7 +86,9 @@ class FakeFleet:
             pattern = re.compile(re.escape(fake.base_url.rstrip("/")) + r"(/.*)?$")
             callback = _callback(fake)
             for method in METHODS:
-                self._mock.add_callback(method, pattern, callback=callback)
+                # responses accepts (name, value) pairs, which keep repeated headers such as
+                # two Set-Cookie lines; its type hints only name a mapping.
+                self._mock.add_callback(method, pattern, callback=callback)  # type: ignore[arg-type]
         self._mock.start()
 
     def stop(self) -> None:

@@ -123,8 +123,9 @@ class Fake:
         @app.errorhandler(HTTPException)
         def _http_error(exc: HTTPException) -> Response:
             return self.spec.render_error(
-                ErrorRequest("http_error", exc.code or 500, None, exc.description,
-                             path=flask_request.path)
+                ErrorRequest(
+                    "http_error", exc.code or 500, None, exc.description, path=flask_request.path
+                )
             )
 
         @app.errorhandler(Exception)
@@ -132,8 +133,13 @@ class Fake:
             if isinstance(exc, TransportFault):
                 raise exc
             return self.spec.render_error(
-                ErrorRequest("internal", 500, None, f"Internal error: {type(exc).__name__}",
-                             path=flask_request.path)
+                ErrorRequest(
+                    "internal",
+                    500,
+                    None,
+                    f"Internal error: {type(exc).__name__}",
+                    path=flask_request.path,
+                )
             )
 
         return app

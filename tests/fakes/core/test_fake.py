@@ -229,3 +229,23 @@ def test_journal_masks_xml_passwords(fleet: FakeFleet) -> None:
     requests.post(URL, data=body, headers={"Content-Type": "text/xml"}, timeout=5)
     recorded = fleet.toy.entries()[0].request_body
     assert "pa55word" not in recorded and "***" in recorded
+
+
+def test_repeated_response_headers_survive_the_bridge() -> None:
+    from flask import Flask, Response
+
+    def routes(app: Flask, backend) -> None:
+        @app.get("/cookies")
+        def cookies() -> Response:
+            response = Response("{}")
+            response.headers.add("Set-Cookie", "A=1; HttpOnly;")
+            response.headers.add("Set-Cookie", "B=2; path=/")
+            return response
+
+    import dataclasses
+
+    spec = dataclasses.replace(SPEC, register_routes=routes)
+    with FakeFleet({"toy": Fake(spec)}):
+        session = requests.Session()
+        session.get("http://toy.fake.test/cookies", timeout=5)
+    assert session.cookies.get("A") == "1" and session.cookies.get("B") == "2"

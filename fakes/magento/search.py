@@ -1,0 +1,285 @@
+"""``searchCriteria`` over a list of rows, with the semantics of Magento's collection processor.
+
+* Filter groups are ANDed; the filters inside one group are ORed. A missing ``condition_type``
+  is ``eq``; an unknown one also compares with ``=`` (``prepareSqlCondition`` falls back to it).
+* Comparisons follow MySQL: ``NULL`` never matches except ``null``/``notnull``; text compares
+  case-insensitively (``*_general_ci``); numbers compare numerically; datetimes as datetimes.
+  ``in``/``nin`` split a string value on commas; ``like`` uses ``%`` and ``_``; ``finset`` is
+  ``FIND_IN_SET``.
+* A sort order without ``direction`` sorts descending (``SortingProcessor`` treats anything but
+  ``ASC`` as ``DESC``); ties keep primary-key order; ``NULL`` sorts first ascending.
+* No ``pageSize`` (or 0) returns every row. A ``currentPage`` past the end returns the last page
+  again, and below 1 the first page, as ``Collection::getCurPage`` does.
+* A field that is no column is a database error; Magento masks it in production mode.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fakes.magento.errors import INTERNAL, InputError, MagentoError
+from fakes.magento.fields import INTERFACES
+
+Row = dict[str, Any]
+LEADING_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+SORT_FIELD = re.compile(r"[^a-z0-9_]", re.I)
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The searchable columns of an entity and their SQL-ish types."""
+
+    types: dict[str, str]
+    unknown: Callable[[str], MagentoError]
+
+    @classmethod
+    def of(
+        cls, interface: str, extra: dict[str, str] | None = None, *, eav: bool = False
+    ) -> Columns:
+        types = {name: _column_type(name, kind) for name, kind in INTERFACES[interface].items()}
+        types = {name: kind for name, kind in types.items() if kind}
+        types.update(extra or {})
+        return cls(types, _eav_error if eav else _sql_error)
+
+
+def _column_type(name: str, kind: str) -> str:
+    if kind not in ("int", "float", "string", "bool"):
+        return ""
+    if kind == "string" and (name.endswith(("_at", "_date")) or name == "dob"):
+        return "datetime"
+    return "number" if kind in ("int", "float", "bool") else "string"
+
+
+def _sql_error(field: str) -> MagentoError:
+    """``Column not found`` is a ``Zend_Db_Statement_Exception``: masked, but a client error."""
+    from fakes.magento.errors import report_id
+
+    return MagentoError(INTERNAL.format(report_id()), status=400)
+
+
+def _eav_error(field: str) -> MagentoError:
+    return InputError("Invalid attribute name: %1", [field])
+
+
+def run(rows: list[Row], criteria: dict[str, Any], columns: Columns) -> dict[str, Any]:
+    """The ``*SearchResults`` body for ``rows`` (already in primary-key order)."""
+    groups = criteria.get("filter_groups") or []
+    sorts = criteria.get("sort_orders") or []
+    _check_fields(groups, sorts, columns)
+    matched = [row for row in rows if all(_group(row, g, columns) for g in groups)]
+    for sort in reversed(sorts):
+        matched = _sorted(matched, sort, columns)
+    page = paginate(matched, criteria.get("page_size"), criteria.get("current_page"))
+    return {"items": page, "search_criteria": echo(criteria), "total_count": len(matched)}
+
+
+def _check_fields(groups: list[Any], sorts: list[Any], columns: Columns) -> None:
+    for sort in sorts:
+        check_sort_order(sort)
+    used = [f.get("field") for g in groups for f in (g.get("filters") or [])]
+    used += [s.get("field") for s in sorts]
+    for field in used:
+        if field not in columns.types:
+            raise columns.unknown(str(field))
+
+
+def check_sort_order(sort: dict[str, Any]) -> None:
+    """``SortOrder::setField`` / ``setDirection`` validation (an ``InputException``)."""
+    field = sort.get("field")
+    if field is not None and SORT_FIELD.search(str(field)):
+        raise InputError("Sort order field %1 contains restricted symbols", [field])
+    direction = sort.get("direction")
+    if direction is not None and str(direction).upper() not in ("ASC", "DESC"):
+        raise InputError(
+            'The sort order "%1" is invalid. Select a different sort order and try again.',
+            [direction],
+        )
+
+
+def paginate(rows: list[Row], page_size: int | None, current_page: int | None) -> list[Row]:
+    if not page_size or page_size < 0:
+        return list(rows)
+    last = max(1, math.ceil(len(rows) / page_size))
+    page = min(max(current_page or 1, 1), last)
+    return rows[(page - 1) * page_size : page * page_size]
+
+
+def echo(criteria: dict[str, Any]) -> dict[str, Any]:
+    """The ``search_criteria`` a search result repeats back."""
+    groups = criteria.get("filter_groups") or []
+    out: dict[str, Any] = {"filter_groups": [_echo_group(g) for g in groups]}
+    if criteria.get("sort_orders"):
+        out["sort_orders"] = [_echo_sort(s) for s in criteria["sort_orders"]]
+    for key in ("page_size", "current_page"):
+        if criteria.get(key) is not None:
+            out[key] = criteria[key]
+    return out
+
+
+def _echo_group(group: dict[str, Any]) -> dict[str, Any]:
+    filters = []
+    for f in group.get("filters") or []:
+        item = {k: f[k] for k in ("field", "value") if f.get(k) is not None}
+        item["condition_type"] = f.get("condition_type") or "eq"
+        filters.append(item)
+    return {"filters": filters}
+
+
+def _echo_sort(sort: dict[str, Any]) -> dict[str, Any]:
+    out = {k: sort[k] for k in ("field", "direction") if sort.get(k) is not None}
+    if "direction" in out:
+        out["direction"] = str(out["direction"]).upper()
+    return out
+
+
+def _group(row: Row, group: dict[str, Any], columns: Columns) -> bool:
+    filters = group.get("filters") or []
+    return not filters or any(_filter(row, f, columns) for f in filters)
+
+
+def _filter(row: Row, flt: dict[str, Any], columns: Columns) -> bool:
+    field = str(flt.get("field"))
+    kind = columns.types[field]
+    condition = str(flt.get("condition_type") or "eq").lower()
+    return matches(row.get(field), condition, flt.get("value"), kind)
+
+
+def matches(actual: Any, condition: str, value: Any, kind: str) -> bool:
+    """One SQL condition (``prepareSqlCondition``) against one column value."""
+    if condition == "null":
+        return actual is None
+    if condition == "notnull":
+        return actual is not None
+    if actual is None or value is None:
+        return False
+    test = CONDITIONS.get(condition, _eq)
+    return test(actual, str(value), kind)
+
+
+def _eq(actual: Any, value: str, kind: str) -> bool:
+    return _cmp(actual, value, kind) == 0
+
+
+def _in(actual: Any, value: str, kind: str) -> bool:
+    return any(_cmp(actual, part, kind) == 0 for part in value.split(","))
+
+
+def _like(actual: Any, value: str, kind: str) -> bool:
+    return _like_regex(value).match(_text(actual, kind)) is not None
+
+
+def _finset(actual: Any, value: str, kind: str) -> bool:
+    return value in _text(actual, kind).split(",")
+
+
+def _regexp(actual: Any, value: str, kind: str) -> bool:
+    try:
+        return re.search(value, _text(actual, kind), re.I) is not None
+    except re.error:
+        return False
+
+
+def _ordered(test: Callable[[int], bool]) -> Callable[[Any, str, str], bool]:
+    def compare(actual: Any, value: str, kind: str) -> bool:
+        result = _cmp(actual, value, kind)
+        return result is not None and test(result)
+
+    return compare
+
+
+CONDITIONS: dict[str, Callable[[Any, str, str], bool]] = {
+    "eq": _eq,
+    "neq": lambda a, v, k: _cmp(a, v, k) not in (0, None),
+    "like": _like,
+    "nlike": lambda a, v, k: not _like(a, v, k),
+    "in": _in,
+    "nin": lambda a, v, k: not _in(a, v, k),
+    "gt": _ordered(lambda r: r > 0),
+    "gteq": _ordered(lambda r: r >= 0),
+    "moreq": _ordered(lambda r: r >= 0),
+    "from": _ordered(lambda r: r >= 0),
+    "lt": _ordered(lambda r: r < 0),
+    "lteq": _ordered(lambda r: r <= 0),
+    "to": _ordered(lambda r: r <= 0),
+    "finset": _finset,
+    "nfinset": lambda a, v, k: not _finset(a, v, k),
+    "regexp": _regexp,
+}
+
+
+def _cmp(actual: Any, value: str, kind: str) -> int | None:
+    """-1/0/1 comparing a column value with a filter value, or ``None`` when SQL gives NULL."""
+    left: Any
+    right: Any
+    if kind == "number":
+        left, right = float(actual), mysql_number(value)
+    elif kind == "datetime":
+        left, right = parse_time(str(actual)), parse_time(value)
+        if left is None or right is None:
+            return None
+    else:
+        left, right = _text(actual, kind).rstrip().lower(), value.rstrip().lower()
+    return int(left > right) - int(left < right)
+
+
+def mysql_number(value: str) -> float:
+    match = LEADING_NUMBER.match(value)
+    return float(match.group(0)) if match else 0.0
+
+
+def parse_time(value: str) -> datetime | None:
+    text = value.strip().replace("T", " ").replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _text(actual: Any, kind: str) -> str:
+    if isinstance(actual, float) and kind == "number":
+        return f"{actual:.4f}"
+    if isinstance(actual, bool):
+        return "1" if actual else "0"
+    return str(actual)
+
+
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    chars = iter(pattern)
+    for char in chars:
+        if char == "\\":
+            out.append(re.escape(next(chars, "\\")))
+        elif char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(char))
+    return re.compile("".join(out) + r"\Z", re.I | re.S)
+
+
+def _sorted(rows: list[Row], sort: dict[str, Any], columns: Columns) -> list[Row]:
+    field = str(sort.get("field"))
+    kind = columns.types[field]
+    descending = str(sort.get("direction") or "").upper() != "ASC"
+    present = [r for r in rows if r.get(field) is not None]
+    absent = [r for r in rows if r.get(field) is None]
+    present.sort(key=lambda r: _sort_key(r[field], kind), reverse=descending)
+    return present + absent if descending else absent + present
+
+
+def _sort_key(value: Any, kind: str) -> Any:
+    if kind == "number":
+        return float(value)
+    if kind == "datetime":
+        return parse_time(str(value)) or datetime.min
+    return str(value).lower()
