@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -45,8 +46,10 @@ def run(
     scenario: Annotated[list[str] | None, typer.Option(help="scenario id (repeatable)")] = None,
     seed: Annotated[int, typer.Option(help="one seed for data, faults and exploration")] = 0,
     out: Annotated[Path, typer.Option(help="where the reports go")] = Path("harness-report"),
+    verbose: Annotated[bool, typer.Option(help="show the engine's log")] = False,
 ) -> None:
     """Run the pre-go-live suite on in-process fakes and write the reports."""
+    logging.getLogger("sync_core").setLevel(logging.DEBUG if verbose else logging.ERROR)
     if connector not in ("builtin", "naive"):
         raise typer.BadParameter("--connector must be builtin or naive")
     plan: list[tuple[Scenario, str]] = []

@@ -22,13 +22,17 @@ PAID = ("processing", "complete")
 def _index(orders: list[ErpOrder], magento: list[MagentoOrder]) -> dict[int, list[ErpOrder]]:
     """Which ERP orders claim each Magento order. A bare increment id shared by two stores
     is ambiguous, so it is counted for each: that ambiguity is the harm."""
-    by_ref: dict[str, list[MagentoOrder]] = defaultdict(list)
+    strong: dict[str, list[MagentoOrder]] = defaultdict(list)
+    bare: dict[str, list[MagentoOrder]] = defaultdict(list)
     for order in magento:
+        bare[order.increment_id].append(order)
         for ref in order.references():
-            by_ref[ref].append(order)
+            strong[ref].append(order)
     claims: dict[int, list[ErpOrder]] = defaultdict(list)
     for erp_order in orders:
-        owners = {o.entity_id: o for ref in erp_order.refs for o in by_ref.get(ref, [])}
+        owners = {o.entity_id for ref in erp_order.refs for o in strong.get(ref, [])}
+        if not owners:  # only a bare increment id: it may name several stores' orders
+            owners = {o.entity_id for ref in erp_order.refs for o in bare.get(ref, [])}
         for entity_id in owners:
             claims[entity_id].append(erp_order)
     return claims

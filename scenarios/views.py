@@ -23,8 +23,9 @@ class MagentoOrder:
         return f"{self.store_code}/{self.increment_id} (entity {self.entity_id})"
 
     def references(self) -> set[str]:
+        """References that name this order together with its store."""
         store, inc = self.store_code, self.increment_id
-        return {f"mage-{store}-{inc}", f"{store}-{inc}", f"{store}:{inc}", inc}
+        return {f"mage-{store}-{inc}", f"{store}-{inc}", f"{store}:{inc}"}
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ class Policies(BaseModel):
     retry_base_s: float = 2.0
     retry_cap_s: float = 600.0
     max_attempts: int = 12
+    give_up_after_s: float = 86_400.0
     breaker_threshold: int = 5
     breaker_cooldown_s: float = 60.0
     lease_s: float = 300.0

@@ -86,7 +86,12 @@ class Engine:
             self.store,
             {orders.EXPORT: self.orders.export},
             self.clock,
-            RetryPolicy(policies.retry_base_s, policies.retry_cap_s, policies.max_attempts),
+            RetryPolicy(
+                policies.retry_base_s,
+                policies.retry_cap_s,
+                policies.max_attempts,
+                policies.give_up_after_s,
+            ),
             name=name,
             lease_s=policies.lease_s,
             rng=random.Random(f"{config.seed}:{name}"),

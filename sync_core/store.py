@@ -129,6 +129,7 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     fencing_token: int
+    created_at: datetime | None = None
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -241,6 +242,7 @@ class Store:
                             dict(row["payload"]),
                             row["attempts"],
                             token,
+                            _aware(row["created_at"]),
                         )
                     )
         return claimed

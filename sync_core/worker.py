@@ -92,7 +92,8 @@ class Worker:
             if _counts_against_system(exc):
                 breaker.failure(now)
             attempts = job.attempts + 1
-            if self.policy.exhausted(attempts):
+            age_s = (now - job.created_at).total_seconds() if job.created_at else float("inf")
+            if self.policy.exhausted(attempts, age_s):
                 self._dead(job, "retries_exhausted", f"{exc.reason}: {exc.message}")
                 return
             retry_after = exc.retry_after if isinstance(exc, Throttled) else None

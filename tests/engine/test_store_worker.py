@@ -115,10 +115,13 @@ def test_retries_exhausted_dead_letters(store: Store) -> None:
         raise RemoteUnavailable("down")
 
     store.enqueue("f", "k", "erp", {}, T0)
-    worker, clock = make_worker(
-        store, handler, policy=RetryPolicy(base_s=1, cap_s=1, max_attempts=3), breaker_threshold=100
-    )
-    for _ in range(10):
+    policy = RetryPolicy(base_s=1, cap_s=1, max_attempts=3, give_up_after_s=30)
+    worker, clock = make_worker(store, handler, policy=policy, breaker_threshold=100)
+    for _ in range(5):  # three attempts, but still inside the time window: keep trying
+        worker.run_once()
+        clock.sleep(5)
+    assert store.open_dead_letters() == []
+    for _ in range(5):
         worker.run_once()
         clock.sleep(5)
     (dead,) = store.open_dead_letters()
