@@ -187,6 +187,19 @@ def poison(ctx: Ctx) -> list[str]:
     return evidence
 
 
+@scenario("FM-N04", "Inventory-location mismatch", ("netsuite",),
+          harm="stock of every location lands in one Magento source, or in the wrong one",
+          invariant="per-location stock maps to the right source; unmapped locations reported")
+def location_mismatch(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    products = ctx.world.magento.ctx.dataset.products[:4]
+    for n, product in enumerate(products):
+        for location, qty in (("1", 10 + n), ("2", 40 + n), ("3", 70 + n)):
+            erp.event("set_stock", item_code=product.sku, location_id=location, quantity=qty)
+    ctx.cycles(8, step_s=300)
+    return ctx.judge_stock()
+
+
 def select(ids: list[str] | None, erp: str) -> list[Scenario]:
     if ids:
         unknown = [i for i in ids if i not in CATALOG]

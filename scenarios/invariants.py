@@ -67,7 +67,7 @@ def orders_exactly_once(
         elif len(found) > 1:
             evidence.append(
                 f"order {order.label} is duplicated in {erp}: "
-                f"{len(found)} orders {', '.join(o.label for o in found)}"
+                f"{len(found)} orders {_labels(found)}"
             )
         elif found[0].lines != order.lines:
             evidence.append(
@@ -84,8 +84,17 @@ def orders_exactly_once(
     return evidence
 
 
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _labels(orders: list[ErpOrder], most: int = 5) -> str:
+    shown = ", ".join(o.label for o in orders[:most])
+    return shown + (f" and {len(orders) - most} more" if len(orders) > most else "")
+
+
 def _fmt(lines: dict[str, Decimal]) -> str:
-    return ", ".join(f"{sku} x{qty.normalize()}" for sku, qty in sorted(lines.items()))
+    return ", ".join(f"{sku} x{_num(qty)}" for sku, qty in sorted(lines.items()))
 
 
 def stock_converges(
@@ -107,7 +116,7 @@ def stock_converges(
         expected = erp_levels.get((items.get(sku, sku), location))
         if expected is not None and expected != qty:
             evidence.append(
-                f"stock {sku} @ {source}: magento {qty.normalize()} but {erp} "
-                f"{expected.normalize()} at location {location}"
+                f"stock {sku} @ {source}: magento {_num(qty)} but {erp} "
+                f"{_num(expected)} at location {location}"
             )
     return evidence

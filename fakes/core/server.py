@@ -56,9 +56,10 @@ class FakeServers:
     def close(self) -> None:
         for served in self.served.values():
             server = served.server
+            server.task_dispatcher.shutdown(timeout=1)
             for channel in list(getattr(server, "_map", {}).values()):
-                if channel is not server and hasattr(channel, "will_close"):
-                    channel.will_close = True  # idle keep-alive connections end too
+                if channel is not server and hasattr(channel, "handle_close"):
+                    channel.handle_close()  # idle keep-alive connections end too
             server.close()
         for served in self.served.values():
             served.thread.join(timeout=2)
