@@ -22,7 +22,7 @@ from fakes.core.dataset import SeedProfile, Size
 from fakes.core.fake import Fake, create_fake
 from fakes.core.transport import TransportFault
 
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "MERGE")
 DROP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
@@ -32,7 +32,7 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 def _callback(
     fake: Fake,
 ) -> Callable[[requests.PreparedRequest], Answer]:
-    client = Client(fake.wsgi)
+    client = Client(fake.wsgi, use_cookies=False)  # each caller keeps its own cookies
 
     def answer(req: requests.PreparedRequest) -> Answer:
         url = urlsplit(req.url or "")

@@ -14,7 +14,14 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
-SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "x-harness-token", "proxy-authorization"}
+SECRET_HEADERS = {
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "x-harness-token",
+    "proxy-authorization",
+    "x-csrf-token",
+}
 XML_SECRET = re.compile(
     r"(<(?:[\w.-]+:)?(Password|ClientSecret|Token)\b[^>]*>)(.*?)(</(?:[\w.-]+:)?\2>)", re.S | re.I
 )
