@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fakes.registry import VENDORS, available
-from scenarios.catalog import CATALOG, Scenario, select
+from scenarios.catalog import Scenario, load, select
 from scenarios.report import write_reports
 from scenarios.results import RunReport
 from scenarios.runner import run_suite
@@ -33,7 +33,7 @@ STATUS_STYLE = {"passed": "green", "failed": "red", "errored": "yellow", "skippe
 def _erps(erp: str) -> list[str]:
     if erp == "all":
         built = set(available())
-        return [k for k in ERP_KINDS if k in built and any(k in s.erps for s in CATALOG.values())]
+        return [k for k in ERP_KINDS if k in built and any(s.runs_on(k) for s in load().values())]
     if erp not in ERP_KINDS:
         raise typer.BadParameter(f"--erp must be one of: all, {', '.join(ERP_KINDS)}")
     return [erp]
@@ -59,6 +59,8 @@ def run(
         except KeyError as exc:
             raise typer.BadParameter(str(exc.args[0])) from exc
         plan.extend((s, kind) for s in chosen)
+    if not plan:
+        raise typer.BadParameter(f"no selected scenario runs on --erp {erp}")
     report = run_suite(plan, connector, seed, erp)
     paths = write_reports(report, out)
     _print(report)
@@ -93,11 +95,11 @@ def scenarios(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         {
             "id": s.id,
             "title": s.title,
-            "erps": list(s.erps),
+            "erps": s.kinds(),
             "harm": s.harm,
             "invariant": s.invariant,
         }
-        for s in CATALOG.values()
+        for s in load().values()
     ]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))

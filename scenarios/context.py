@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scenarios.connectors.base import ConnectorUnderTest
+from scenarios.erps import ErpSupport, support
 from scenarios.invariants import orders_exactly_once, stock_converges
 from scenarios.world import World
 
@@ -20,6 +21,12 @@ class Ctx:
     excluded: set[int] = field(default_factory=set)
     metrics: dict[str, Any] = field(default_factory=dict)
     placed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def support(self) -> ErpSupport:
+        found = support(self.world.erp)
+        assert found is not None, f"no harness support for {self.world.erp}"
+        return found
 
     def lines(self, count: int = 2) -> list[dict[str, Any]]:
         products = self.world.magento.ctx.dataset.products

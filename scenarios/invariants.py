@@ -66,8 +66,7 @@ def orders_exactly_once(
             evidence.append(f"order {order.label} is missing in {erp}")
         elif len(found) > 1:
             evidence.append(
-                f"order {order.label} is duplicated in {erp}: "
-                f"{len(found)} orders {_labels(found)}"
+                f"order {order.label} is duplicated in {erp}: {len(found)} orders {_labels(found)}"
             )
         elif found[0].lines != order.lines:
             evidence.append(

@@ -12,6 +12,7 @@ from typing import Any
 
 from fakes import FakeFleet, SimClock, create_fake
 from fakes.core.fake import Fake
+from scenarios.erps import support
 
 ERP_KINDS = ("netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy")
 
@@ -68,6 +69,9 @@ def build_world(
     """Create and start the in-process fakes for one scenario run."""
     clock = SimClock()
     profile = profile or default_profile(erp)
+    workdir = Path(tempfile.mkdtemp(prefix=f"harness-{erp}-"))
+    found = support(erp)
+    erp_options = {**(found.world_options(workdir) if found else {}), **(erp_options or {})}
     fakes = {
         "magento": create_fake(
             "magento", seed=seed, clock=clock, profile=profile, options=magento_options
@@ -76,5 +80,4 @@ def build_world(
     }
     fleet = FakeFleet(fakes)
     fleet.start()
-    workdir = Path(tempfile.mkdtemp(prefix=f"harness-{erp}-"))
     return World(erp, seed, clock, fleet, profile, workdir, dict(connector_options or {}))

@@ -17,7 +17,7 @@ import requests
 from sync_core.clock import Clock, SystemClock
 from sync_core.config import EngineConfig
 from sync_core.connectors.magento import MagentoClient
-from sync_core.connectors.netsuite import NetSuiteClient, NetSuiteConnector
+from sync_core.connectors.registry import build_erp
 from sync_core.errors import SyncError
 from sync_core.flows import orders, stock
 from sync_core.retry import RetryPolicy
@@ -26,17 +26,6 @@ from sync_core.worker import Worker
 
 log = logging.getLogger("sync_core.engine")
 T = TypeVar("T")
-
-
-class UnsupportedErp(ValueError):
-    pass
-
-
-def build_erp(config: EngineConfig, session: requests.Session) -> NetSuiteConnector:
-    if config.erp.kind == "netsuite":
-        client = NetSuiteClient(config.erp, session, config.policies.http_timeout_s)
-        return NetSuiteConnector(client, config.mapping)
-    raise UnsupportedErp(f"erp.kind {config.erp.kind!r} has no connector in this build yet")
 
 
 @dataclass

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import requests
-from requests_oauthlib import OAuth1
+
+from scenarios.erps import support
 
 if TYPE_CHECKING:
     from scenarios.world import World
@@ -33,6 +34,10 @@ class NaiveConnector:
         self.errors: list[str] = []
         magento = world.magento.credentials()
         self.magento_headers = {"Authorization": f"Bearer {magento['integration_token']}"}
+        found = support(world.erp)
+        if found is None or found.naive is None:
+            raise NotImplementedError(f"naive has no {world.erp} variant yet")
+        self.erp = found.naive(world, self.session)
 
     # -- the cron job ---------------------------------------------------------------------------
     def cycle(self) -> None:
@@ -41,7 +46,7 @@ class NaiveConnector:
             for order in self._new_orders():
                 self._push(order)
             self._copy_stock()
-        except requests.RequestException as exc:
+        except (requests.RequestException, ValueError) as exc:
             self.errors.append(f"run aborted: {exc}")
         self.last_run = started
 
@@ -70,39 +75,27 @@ class NaiveConnector:
     def _push(self, order: dict[str, Any]) -> None:
         for _attempt in range(2):
             try:
-                response = self._post_order(order)
+                response = self.erp.post_order(order)
             except requests.RequestException as exc:
                 self.errors.append(f"order {order.get('increment_id')}: {exc}")
                 continue
-            if response.status_code < 300:
-                return
-            self.errors.append(f"order {order.get('increment_id')}: {response.status_code}")
+            if response.status_code >= 300:
+                self.errors.append(f"order {order.get('increment_id')}: {response.status_code}")
             return
 
     def _copy_stock(self) -> None:
         """All ERP locations summed into Magento's default source: location blind."""
-        if self.world.erp != "netsuite":
-            return
-        auth = self._netsuite_auth()
-        codes = {
-            str(r["id"]): str(r["itemid"])
-            for r in self._suiteql(auth, "SELECT id, itemid FROM item")
-        }
-        totals: dict[str, float] = {}
-        for row in self._suiteql(auth, "SELECT item, quantityonhand FROM inventoryitemlocations"):
-            sku = codes.get(str(row["item"]))
-            if sku:
-                totals[sku] = totals.get(sku, 0.0) + float(row.get("quantityonhand") or 0)
         items = [
             {"sku": sku, "source_code": "default", "quantity": qty, "status": 1}
-            for sku, qty in totals.items()
+            for sku, qty in self.erp.stock_totals().items()
         ]
-        self.session.post(
-            f"{self.world.magento.base_url}/rest/V1/inventory/source-items",
-            json={"sourceItems": items},
-            headers=self.magento_headers,
-            timeout=30,
-        )
+        if items:
+            self.session.post(
+                f"{self.world.magento.base_url}/rest/V1/inventory/source-items",
+                json={"sourceItems": items},
+                headers=self.magento_headers,
+                timeout=30,
+            )
 
     def quarantined(self) -> list[dict[str, Any]] | None:
         return None
@@ -112,60 +105,3 @@ class NaiveConnector:
 
     def close(self) -> None:
         self.session.close()
-
-    # -- ERP specifics (a naive script is written for one ERP) --------------------------------
-    def _post_order(self, order: dict[str, Any]) -> requests.Response:
-        if self.world.erp != "netsuite":
-            raise NotImplementedError(f"naive has no {self.world.erp} variant yet")
-        auth = self._netsuite_auth()
-        body = {
-            "entity": {"id": self._netsuite_customer(auth, order)},
-            "otherRefNum": order.get("increment_id"),
-            "item": {
-                "items": [
-                    {
-                        "item": {"id": self._netsuite_item(auth, item["sku"])},
-                        "quantity": item.get("qty_ordered"),
-                        "rate": item.get("price"),
-                    }
-                    for item in order.get("items") or []
-                    if not item.get("parent_item_id")
-                ]
-            },
-        }
-        return self.session.post(
-            f"{self.world.erp_fake.base_url}/services/rest/record/v1/salesOrder",
-            json=body,
-            auth=auth,
-            timeout=30,
-        )
-
-    def _netsuite_auth(self) -> OAuth1:
-        creds = self.world.erp_fake.credentials()
-        return OAuth1(
-            creds["consumer_key"],
-            creds["consumer_secret"],
-            creds["token_id"],
-            creds["token_secret"],
-            signature_method="HMAC-SHA256",
-            realm=creds["account"],
-        )
-
-    def _suiteql(self, auth: OAuth1, query: str) -> list[dict[str, Any]]:
-        response = self.session.post(
-            f"{self.world.erp_fake.base_url}/services/rest/query/v1/suiteql",
-            json={"q": query},
-            auth=auth,
-            headers={"Prefer": "transient"},
-            timeout=30,
-        )
-        return list(response.json().get("items") or [])
-
-    def _netsuite_item(self, auth: OAuth1, sku: str) -> str:
-        rows = self._suiteql(auth, f"SELECT id FROM item WHERE itemid = '{sku}'")
-        return str(rows[0]["id"]) if rows else "0"
-
-    def _netsuite_customer(self, auth: OAuth1, order: dict[str, Any]) -> str:
-        email = str(order.get("customer_email") or "")
-        rows = self._suiteql(auth, f"SELECT id FROM customer WHERE email = '{email}'")
-        return str(rows[0]["id"]) if rows else "1"

@@ -40,34 +40,44 @@ class OrdersAndStock(RuleBasedStateMachine):
         self.skus = [p.sku for p in self.world.magento.ctx.dataset.products[:6]]
         self.placed = 0
 
-    @rule(count=st.integers(1, 3), store=st.sampled_from(["default", "eu"]),
-          sku=st.integers(0, 5), qty=st.integers(1, 4))
+    @rule(
+        count=st.integers(1, 3),
+        store=st.sampled_from(["default", "eu"]),
+        sku=st.integers(0, 5),
+        qty=st.integers(1, 4),
+    )
     def place_orders(self, count: int, store: str, sku: int, qty: int) -> None:
         for _ in range(count):
-            self.world.magento.event("place_order", store_code=store,
-                                     lines=[{"sku": self.skus[sku], "qty": qty}])
+            self.world.magento.event(
+                "place_order", store_code=store, lines=[{"sku": self.skus[sku], "qty": qty}]
+            )
         self.placed += count
 
     @precondition(lambda self: self.placed > 0)
     @rule(index=st.integers(0, 50))
     def redeliver(self, index: int) -> None:
         orders = self.world.magento.state()["orders"]
-        self.world.magento.event("touch_order",
-                                 entity_id=orders[index % len(orders)]["entity_id"])
+        self.world.magento.event("touch_order", entity_id=orders[index % len(orders)]["entity_id"])
 
-    @rule(sku=st.integers(0, 5), location=st.sampled_from(["1", "2", "3"]),
-          qty=st.integers(0, 500))
+    @rule(sku=st.integers(0, 5), location=st.sampled_from(["1", "2", "3"]), qty=st.integers(0, 500))
     def move_erp_stock(self, sku: int, location: str, qty: int) -> None:
-        self.world.erp_fake.event("set_stock", item_code=self.skus[sku], location_id=location,
-                                  quantity=qty)
+        self.world.erp_fake.event(
+            "set_stock", item_code=self.skus[sku], location_id=location, quantity=qty
+        )
 
-    @rule(kind=st.sampled_from(sorted(FAULTS)), method=st.sampled_from(["PUT", "GET", "POST"]),
-          first=st.integers(1, 3))
+    @rule(
+        kind=st.sampled_from(sorted(FAULTS)),
+        method=st.sampled_from(["PUT", "GET", "POST"]),
+        first=st.integers(1, 3),
+    )
     def inject_fault(self, kind: str, method: str, first: int) -> None:
-        self.world.erp_fake.add_fault({
-            "target": {"method": method, "path": r"^/services/rest/"},
-            "effect": FAULTS[kind], "trigger": {"first": first},
-        })
+        self.world.erp_fake.add_fault(
+            {
+                "target": {"method": method, "path": r"^/services/rest/"},
+                "effect": FAULTS[kind],
+                "trigger": {"first": first},
+            }
+        )
 
     @rule()
     def clear_faults(self) -> None:
@@ -100,8 +110,12 @@ class OrdersAndStock(RuleBasedStateMachine):
     @invariant()
     def never_duplicated(self) -> None:
         magento = magento_orders(self.world.magento.state())
-        refs = [ref for o in erp_orders("netsuite", self.world.erp_fake.state())
-                for ref in o.refs if ref.startswith("mage-")]
+        refs = [
+            ref
+            for o in erp_orders("netsuite", self.world.erp_fake.state())
+            for ref in o.refs
+            if ref.startswith("mage-")
+        ]
         duplicated = {r for r in refs if refs.count(r) > 1}
         assert not duplicated, f"duplicated ERP orders for {sorted(duplicated)}"
         assert len(set(refs)) <= len(magento)
