@@ -1,0 +1,5 @@
+"""``python -m scenarios`` is ``erp-harness``."""
+
+from scenarios.cli import main
+
+main()
