@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from scenarios.connectors.base import ConnectorUnderTest
+from scenarios.connectors.base import ConnectorUnderTest, make_connector
 from scenarios.erps import ErpSupport, support
 from scenarios.invariants import orders_exactly_once, stock_converges
 from scenarios.world import World
@@ -21,6 +21,18 @@ class Ctx:
     excluded: set[int] = field(default_factory=set)
     metrics: dict[str, Any] = field(default_factory=dict)
     placed: list[dict[str, Any]] = field(default_factory=list)
+    others: list[ConnectorUnderTest] = field(default_factory=list)
+
+    def another_instance(self) -> ConnectorUnderTest:
+        """A second copy of the connector under test, as when two schedulers run at once.
+        ``builtin`` copies share the durable store, as two workers of one deployment do."""
+        copy = make_connector(self.connector.name, self.world, instance=len(self.others) + 2)
+        self.others.append(copy)
+        return copy
+
+    def close(self) -> None:
+        for other in self.others:
+            other.close()
 
     @property
     def support(self) -> ErpSupport:

@@ -57,7 +57,10 @@ def run_scenario(scenario: Scenario, erp: str, connector: str, seed: int) -> Sce
     try:
         cut = make_connector(connector, world)
         ctx = Ctx(world, cut, random.Random(f"{seed}:{scenario.id}"))
-        evidence = scenario.script(ctx)
+        try:
+            evidence = scenario.script(ctx)
+        finally:
+            ctx.close()
         status = "failed" if evidence else "passed"
         metrics = ctx.metrics
     except Exception as exc:  # a broken scenario or connector must not stop the suite

@@ -17,6 +17,12 @@ class CircuitBreaker:
     opened_at: datetime | None = None
     probing: bool = False
     opened_count: int = 0
+    paused_until: datetime | None = None
+
+    def pause(self, until: datetime) -> None:
+        """The system asked us to wait (Retry-After): no call to it before ``until``."""
+        if self.paused_until is None or until > self.paused_until:
+            self.paused_until = until
 
     def state(self, now: datetime) -> str:
         if self.opened_at is None:
@@ -27,6 +33,8 @@ class CircuitBreaker:
 
     def allow(self, now: datetime) -> bool:
         """May a call go out now? In half-open state only one probe at a time."""
+        if self.paused_until is not None and now < self.paused_until:
+            return False
         state = self.state(now)
         if state == "closed":
             return True
@@ -36,10 +44,12 @@ class CircuitBreaker:
         return False
 
     def retry_in(self, now: datetime) -> float:
-        if self.opened_at is None:
-            return 0.0
-        remaining = self.cooldown_s - (now - self.opened_at).total_seconds()
-        return max(1.0, remaining)
+        waits = [1.0]
+        if self.paused_until is not None:
+            waits.append((self.paused_until - now).total_seconds())
+        if self.opened_at is not None:
+            waits.append(self.cooldown_s - (now - self.opened_at).total_seconds())
+        return max(waits)
 
     def success(self) -> None:
         self.failures = 0

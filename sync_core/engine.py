@@ -21,7 +21,7 @@ from sync_core.connectors.registry import build_erp
 from sync_core.errors import SyncError
 from sync_core.flows import orders, stock
 from sync_core.retry import RetryPolicy
-from sync_core.store import Store
+from sync_core.store import LeaseLost, Store
 from sync_core.worker import Worker
 
 log = logging.getLogger("sync_core.engine")
@@ -46,6 +46,7 @@ class TickResult:
     stock: stock.StockResult | None = None
     jobs: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 class Engine:
@@ -59,6 +60,7 @@ class Engine:
         name: str = "worker-1",
     ) -> None:
         self.config = config
+        self.name = name
         self.clock = clock or SystemClock()
         self.session = session or requests.Session()
         self.store = store or Store(config.store_url)
@@ -91,6 +93,7 @@ class Engine:
         self.stock_schedule = Schedule(policies.stock_poll_s)
 
     def tick(self) -> TickResult:
+        """Run the scheduled pulls that are due (each under its lease), then the due jobs."""
         result = TickResult()
         now = self.clock.now()
         if self.orders_schedule.due(now):
@@ -99,23 +102,48 @@ class Engine:
         if self.stock_schedule.due(now):
             breaker = self.worker.breaker(self.erp.system)
             if breaker.allow(now):
-                result.stock = self._scheduled("stock.import", self.stock.run, result)
+                result.stock = self._scheduled(
+                    "stock.import", self.stock.run, result, system=self.erp.system
+                )
                 if result.stock is not None:
                     breaker.success()
-                else:
-                    breaker.failure(now)
             self.stock_schedule.done(now)
         result.jobs = self.worker.run_once()
         return result
 
-    def _scheduled(self, name: str, run: Callable[[], T], result: TickResult) -> T | None:
+    def _scheduled(
+        self,
+        name: str,
+        run: Callable[[tuple[str, int]], T],
+        result: TickResult,
+        system: str | None = None,
+    ) -> T | None:
+        """Run a scheduled pull under the lease ``schedule:<name>``: an overlapping run is
+        skipped and says so; a run whose lease was taken over cannot commit its cursor."""
+        lease = f"schedule:{name}"
+        now = self.clock.now()
+        token = self.store.acquire_lease(lease, self.name, now, self.config.policies.lease_s)
+        if token is None:
+            holder = self.store.lease_holder(lease) or {}
+            detail = f"skipped: {holder.get('owner')} holds {lease}"
+            self.store.record(name, "schedule", "skip", "overlap", detail, now)
+            result.skipped.append(detail)
+            return None
         try:
-            return run()
+            return run((lease, token))
         except SyncError as exc:
             log.warning("%s failed: %s", name, exc)
+            if system is not None:
+                self.worker.observe(system, exc)
             self.store.record(name, "schedule", "run", exc.reason, exc.message, self.clock.now())
             result.errors.append(f"{name}: {exc.reason}: {exc.message}")
             return None
+        except LeaseLost as exc:
+            self.store.record(name, "schedule", "run", "lease_lost", str(exc), self.clock.now())
+            result.errors.append(f"{name}: lease_lost: {exc}")
+            return None
+        finally:
+            self.store.release_lease(lease, token, self.clock.now())
 
     def next_wakeup(self) -> datetime:
         """The earliest time anything is due: a schedule or a job."""

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -105,6 +105,15 @@ dead_letters = Table(
     Column("trace_key", String(80), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("resolved_at", DateTime(timezone=True)),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("owner", String(80), nullable=False),
+    Column("token", Integer, nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
 )
 
 audit = Table(
@@ -208,8 +217,6 @@ class Store:
 
     def claim(self, owner: str, now: datetime, lease_s: float, limit: int) -> list[Job]:
         """Lease up to ``limit`` due jobs (pending, or running with an expired lease)."""
-        from datetime import timedelta
-
         due = or_(
             and_(jobs.c.status == "pending", jobs.c.next_attempt_at <= now),
             and_(jobs.c.status == "running", jobs.c.lease_until <= now),
@@ -441,14 +448,68 @@ class Store:
             else:
                 conn.execute(update(bindings).where(bindings.c.id == existing).values(**values))
 
+    # -- leases for scheduled runs ----------------------------------------------------------
+    def acquire_lease(self, name: str, owner: str, now: datetime, ttl_s: float) -> int | None:
+        """Take the lease ``name`` for ``ttl_s``; its fencing token, or None while another
+        owner holds it. A lease past its time is taken over with a higher token."""
+        until = now + timedelta(seconds=ttl_s)
+        with self.tx() as conn:
+            query = select(leases).where(leases.c.name == name)
+            if self.is_postgres:
+                query = query.with_for_update()
+            row = conn.execute(query).mappings().first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(leases).values(name=name, owner=owner, token=1, until=until)
+                        )
+                except IntegrityError:
+                    return None
+                return 1
+            if row["owner"] != owner and _aware(row["until"]) > now:  # type: ignore[operator]
+                return None
+            token = int(row["token"]) + 1
+            done = conn.execute(
+                update(leases)
+                .where(leases.c.name == name, leases.c.token == row["token"])
+                .values(owner=owner, token=token, until=until)
+            ).rowcount
+            return token if done == 1 else None
+
+    def release_lease(self, name: str, token: int, now: datetime) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                update(leases)
+                .where(leases.c.name == name, leases.c.token == token)
+                .values(until=now)
+            )
+
+    def lease_holder(self, name: str) -> dict[str, Any] | None:
+        with self.tx() as conn:
+            row = conn.execute(select(leases).where(leases.c.name == name)).mappings().first()
+        return dict(row) if row else None
+
+    @staticmethod
+    def _check_fence(conn: Connection, fence: tuple[str, int] | None) -> None:
+        if fence is None:
+            return
+        name, token = fence
+        current = conn.execute(select(leases.c.token).where(leases.c.name == name)).scalar()
+        if current != token:
+            raise LeaseLost(f"lease {name} moved on to token {current}; token {token} is fenced")
+
     # -- cursors and versions ---------------------------------------------------------------
     def cursor(self, name: str) -> str | None:
         with self.tx() as conn:
             value = conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
         return str(value) if value is not None else None
 
-    def set_cursor(self, name: str, value: str, now: datetime) -> None:
+    def set_cursor(
+        self, name: str, value: str, now: datetime, fence: tuple[str, int] | None = None
+    ) -> None:
         with self.tx() as conn:
+            self._check_fence(conn, fence)
             done = conn.execute(
                 update(cursors).where(cursors.c.name == name).values(value=value, updated_at=now)
             ).rowcount
@@ -462,8 +523,11 @@ class Store:
             ).scalar()
         return str(value) if value is not None else None
 
-    def set_versions(self, scope: str, items: dict[str, str], now: datetime) -> None:
+    def set_versions(
+        self, scope: str, items: dict[str, str], now: datetime, fence: tuple[str, int] | None = None
+    ) -> None:
         with self.tx() as conn:
+            self._check_fence(conn, fence)
             for key, version in items.items():
                 done = conn.execute(
                     update(versions)

@@ -86,11 +86,23 @@ class Worker:
         self._settle(lambda: self.store.complete(job, self.clock.now(), detail))
         self.stats.completed += 1
 
+    def observe(self, system: str, exc: SyncError) -> None:
+        """Let a failure of any call to ``system`` steer its breaker: Retry-After pauses every
+        call to it; other retryable failures count towards opening the circuit."""
+        breaker = self.breaker(system)
+        now = self.clock.now()
+        if isinstance(exc, Throttled):
+            if exc.retry_after:
+                breaker.pause(now + timedelta(seconds=exc.retry_after))
+        elif isinstance(exc, RetryableError):
+            breaker.failure(now)
+        else:
+            breaker.success()  # the system answered; the record is what is wrong
+
     def _failed(self, job: Job, breaker: CircuitBreaker, exc: SyncError) -> None:
         now = self.clock.now()
+        self.observe(job.system, exc)
         if isinstance(exc, RetryableError) and not isinstance(exc, PermanentError):
-            if _counts_against_system(exc):
-                breaker.failure(now)
             attempts = job.attempts + 1
             age_s = (now - job.created_at).total_seconds() if job.created_at else float("inf")
             if self.policy.exhausted(attempts, age_s):
@@ -105,7 +117,6 @@ class Worker:
             )
             self.stats.retried += 1
             return
-        breaker.success()  # the system answered; the record is what is wrong
         self._dead(job, exc.reason, exc.message)
 
     def _dead(self, job: Job, reason_class: str, reason: str) -> None:
@@ -128,8 +139,3 @@ class Worker:
             action()
         except LeaseLost:
             self.stats.lease_lost += 1
-
-
-def _counts_against_system(exc: RetryableError) -> bool:
-    """Throttling is the system protecting itself, not failing: it does not trip the circuit."""
-    return not isinstance(exc, Throttled)

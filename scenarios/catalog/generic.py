@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
@@ -131,3 +131,86 @@ def poison(ctx: Ctx) -> list[str]:
             )
     ctx.metrics["quarantined"] = len(held)
     return evidence
+
+
+@scenario(
+    "FM-G01",
+    "Overlapping scheduled jobs",
+    ("*",),
+    harm="double exports, stale stock written over fresh",
+    invariant="one owner at a time (lease with fencing); no duplicate ERP document; final "
+    "stock equals the latest ERP value",
+)
+def overlapping_runs(ctx: Ctx) -> list[str]:
+    first, second = ctx.connector, ctx.another_instance()
+    erp = ctx.world.erp_fake
+    product = ctx.world.magento.ctx.dataset.products[0]
+    location = next(iter(ctx.world.profile["locations"].values()))
+    ctx.place(6)
+    first.arm_crash(3)  # dies mid-run, holding whatever it had claimed
+    for step in range(30):
+        if step in (5, 12):
+            ctx.support.set_stock(erp, product.sku, location, 100 + step)
+            ctx.place(2)
+        first.cycle()
+        second.cycle()
+        ctx.world.advance(60)
+    return ctx.judge_orders() + ctx.judge_stock()
+
+
+RETRY_AFTER_S = 120
+
+
+@scenario(
+    "FM-G08",
+    "Rate and concurrency limits",
+    ("*",),
+    harm="a retry storm against a throttled ERP, failed orders, lockout",
+    invariant="Retry-After honoured for every call to the ERP; all orders delivered",
+)
+def throttling(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    erp.add_fault(
+        {
+            "id": "throttle",
+            "target": {"path": ctx.support.api_paths},
+            "effect": {"kind": "throttle", "retry_after_s": RETRY_AFTER_S},
+            "trigger": {"calls": [2, 3, 9]},
+        }
+    )
+    ctx.place(6)
+    ctx.cycles(60, step_s=10)
+    evidence = ctx.judge_orders()
+    entries = erp.entries()
+    for throttled, following in zip(entries, entries[1:], strict=False):
+        if throttled.status != 429:
+            continue
+        waited = (_at(following.at) - _at(throttled.at)).total_seconds()
+        if waited < RETRY_AFTER_S:
+            evidence.append(
+                f"{following.method} {following.path} reached the ERP {waited:.0f}s after a "
+                f"429 that asked for Retry-After: {RETRY_AFTER_S}"
+            )
+    ctx.metrics["throttled"] = sum(1 for e in entries if e.status == 429)
+    return evidence
+
+
+def _at(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+@scenario(
+    "FM-G14",
+    "Worker crash mid-batch",
+    ("*",),
+    harm="orders lost or sent twice",
+    invariant="durable outbox: 0 lost, 0 duplicated after restart",
+)
+def crash_mid_batch(ctx: Ctx) -> list[str]:
+    for point in range(1, 9):
+        ctx.place(2)
+        ctx.connector.arm_crash(point, after_send=point % 2 == 1)
+        ctx.connector.cycle()
+        ctx.world.advance(60)
+    ctx.cycles(20, step_s=300)
+    return ctx.judge_orders()

@@ -19,6 +19,10 @@ class ConnectorUnderTest(Protocol):
         """Die abruptly (as with SIGKILL) and come back; durable state survives."""
         ...
 
+    def arm_crash(self, after_requests: int, after_send: bool = True) -> None:
+        """Die around the Nth HTTP request of the next cycle (as with SIGKILL)."""
+        ...
+
     def quarantined(self) -> list[dict[str, Any]] | None:
         """What the connector set aside with reasons, if it can say (None: cannot tell)."""
         ...
@@ -26,11 +30,11 @@ class ConnectorUnderTest(Protocol):
     def close(self) -> None: ...
 
 
-def make_connector(name: str, world: World) -> ConnectorUnderTest:
+def make_connector(name: str, world: World, instance: int = 1) -> ConnectorUnderTest:
     if name == "builtin":
         from scenarios.connectors.builtin import BuiltinConnector
 
-        return BuiltinConnector(world)
+        return BuiltinConnector(world, name=f"worker-{instance}")
     if name == "naive":
         from scenarios.connectors.naive import NaiveConnector
 

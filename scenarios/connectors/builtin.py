@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import requests
-
+from scenarios.connectors.crash import CrashingSession, SimulatedCrash
 from sync_core.config import EngineConfig, parse_config
 from sync_core.engine import Engine
 
@@ -44,42 +43,15 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
     )
 
 
-class SimulatedCrash(BaseException):
-    """The process dies here. A BaseException, so no ``except Exception`` in the engine
-    can swallow it: whatever the engine had not committed is lost, as with SIGKILL."""
-
-
-class CrashingSession(requests.Session):
-    """A session that kills the process around its Nth request, when armed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.countdown: int | None = None
-        self.after_send = True
-
-    def arm(self, after_requests: int, after_send: bool = True) -> None:
-        self.countdown, self.after_send = after_requests, after_send
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        if self.countdown is not None:
-            self.countdown -= 1
-            if self.countdown <= 0:
-                self.countdown = None
-                if not self.after_send:
-                    raise SimulatedCrash("crashed before sending")
-                super().send(request, **kwargs)
-                raise SimulatedCrash("crashed after sending, before reading the answer")
-        return super().send(request, **kwargs)
-
-
 class BuiltinConnector:
     name = "builtin"
 
-    def __init__(self, world: World, **policies: Any) -> None:
+    def __init__(self, world: World, name: str = "worker-1", **policies: Any) -> None:
         self.world = world
         self.config = engine_config(world, **policies)
         self.session = CrashingSession()
-        self.engine = Engine(self.config, clock=world.clock, session=self.session)
+        self.worker_name = name
+        self.engine = Engine(self.config, clock=world.clock, session=self.session, name=name)
         self.crashes = 0
 
     def cycle(self) -> None:
@@ -104,7 +76,7 @@ class BuiltinConnector:
             self.config,
             clock=self.world.clock,
             session=self.session,
-            name=f"worker-after-crash-{self.crashes}",
+            name=f"{self.worker_name}-restart-{self.crashes}",
         )
 
     def quarantined(self) -> list[dict[str, Any]] | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from scenarios.connectors.crash import CrashingSession, SimulatedCrash
 from scenarios.erps import support
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class NaiveConnector:
     def __init__(self, world: World) -> None:
         self.world = world
         self.last_run = "1970-01-01 00:00:00"
-        self.session = requests.Session()
+        self.session = CrashingSession()
         self.errors: list[str] = []
         magento = world.magento.credentials()
         self.magento_headers = {"Authorization": f"Bearer {magento['integration_token']}"}
@@ -48,7 +49,13 @@ class NaiveConnector:
             self._copy_stock()
         except (requests.RequestException, ValueError) as exc:
             self.errors.append(f"run aborted: {exc}")
-        self.last_run = started
+        except SimulatedCrash:
+            self.errors.append("crashed mid-run; the state file was not updated")
+            return
+        self.last_run = started  # the cron script's state file, written at the end of a run
+
+    def arm_crash(self, after_requests: int, after_send: bool = True) -> None:
+        self.session.arm(after_requests, after_send)
 
     def _new_orders(self) -> list[dict[str, Any]]:
         orders: list[dict[str, Any]] = []
@@ -101,7 +108,7 @@ class NaiveConnector:
         return None
 
     def crash(self) -> None:
-        self.session = requests.Session()
+        """A cron script keeps nothing but its state file."""
 
     def close(self) -> None:
         self.session.close()

@@ -55,7 +55,7 @@ class OrdersFlow:
         self.page_size = page_size
 
     # -- poll -------------------------------------------------------------------------------
-    def poll(self) -> PollResult:
+    def poll(self, fence: tuple[str, int] | None = None) -> PollResult:
         since = self.store.cursor(CURSOR) or EPOCH
         start = (
             (parse_time(since) - timedelta(seconds=self.policies.overlap_s)).strftime(MAGENTO_TIME)
@@ -74,7 +74,7 @@ class OrdersFlow:
                 self.clock.now(),
             ):
                 result.enqueued += 1
-        self.store.set_cursor(CURSOR, result.cursor, self.clock.now())
+        self.store.set_cursor(CURSOR, result.cursor, self.clock.now(), fence)
         return result
 
     def _page(self, condition: Filter, page: int = 1) -> tuple[list[dict[str, Any]], int]:

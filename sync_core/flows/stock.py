@@ -67,7 +67,7 @@ class StockFlow:
         self.mapping = mapping
         self.policies = policies
 
-    def run(self) -> StockResult:
+    def run(self, fence: tuple[str, int] | None = None) -> StockResult:
         result = StockResult()
         pending: dict[str, tuple[dict[str, object], str]] = {}
         for row in self.erp.stock_levels():
@@ -79,7 +79,7 @@ class StockFlow:
             chunk = batch[start : start + size]
             self.magento.set_source_items([item for _, (item, _) in chunk])
             self.store.set_versions(
-                SCOPE, {key: version for key, (_, version) in chunk}, self.clock.now()
+                SCOPE, {key: version for key, (_, version) in chunk}, self.clock.now(), fence
             )
             result.written += len(chunk)
         for location in sorted(result.unmapped_locations):

@@ -151,3 +151,39 @@ def test_circuit_opens_and_defers_without_burning_attempts(store: Store) -> None
     clock.sleep(301)
     worker.run_once()
     assert len(seen) == 4  # one half-open probe, which failed and re-opened the circuit
+
+
+def test_scheduled_lease_skips_overlap_and_fences_the_zombie(store: Store) -> None:
+    first = store.acquire_lease("schedule:stock", "w1", T0, ttl_s=60)
+    assert first == 1
+    assert store.acquire_lease("schedule:stock", "w2", T0 + timedelta(seconds=30), 60) is None
+    second = store.acquire_lease("schedule:stock", "w2", T0 + timedelta(seconds=61), 60)
+    assert second == 2
+    with pytest.raises(LeaseLost):  # w1 wakes up after its lease moved on
+        store.set_cursor("orders.updated_at", "2026-01-05 10:00:00", T0, ("schedule:stock", 1))
+    store.set_cursor("orders.updated_at", "2026-01-05 10:00:00", T0, ("schedule:stock", 2))
+    assert store.cursor("orders.updated_at") == "2026-01-05 10:00:00"
+    store.release_lease("schedule:stock", 2, T0 + timedelta(seconds=62))
+    assert store.acquire_lease("schedule:stock", "w1", T0 + timedelta(seconds=62), 60) == 3
+
+
+def test_retry_after_pauses_every_job_of_the_system(store: Store) -> None:
+    calls: list[str] = []
+
+    def handler(job: Job) -> str:
+        calls.append(job.entity_key)
+        if len(calls) == 1:
+            raise Throttled("429", retry_after=90)
+        return "ok"
+
+    for key in ("a", "b", "c"):
+        store.enqueue("f", key, "erp", {}, T0)
+    worker, clock = make_worker(store, handler)
+    worker.run_once()
+    assert calls == ["a"]  # b and c wait too: the system asked for 90 s
+    clock.sleep(60)
+    worker.run_once()
+    assert calls == ["a"]
+    clock.sleep(31)
+    worker.run_once()
+    assert sorted(calls) == ["a", "a", "b", "c"]

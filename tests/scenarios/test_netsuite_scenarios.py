@@ -15,6 +15,9 @@ NAIVE_HARM = {
     "FM-G13": "is duplicated in netsuite",
     "FM-N05": "is duplicated in netsuite",
     "FM-N04": "stock SKU-000001 @ default",
+    "FM-G01": "is duplicated in netsuite",
+    "FM-G08": "after a 429 that asked for Retry-After",
+    "FM-G14": "is duplicated in netsuite",
 }
 
 
