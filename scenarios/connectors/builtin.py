@@ -36,7 +36,8 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
                 if k in ("items", "locations", "accounts", "default_customer")
             },
             "policies": policies,
-            "store_url": f"sqlite:///{world.workdir / 'engine.db'}",
+            "store_url": world.connector_options.get("store_url")
+            or f"sqlite:///{world.workdir / 'engine.db'}",
             "seed": world.seed,
         },
         source="builtin connector",
