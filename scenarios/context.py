@@ -10,6 +10,7 @@ from typing import Any
 from scenarios.connectors.base import ConnectorUnderTest, make_connector
 from scenarios.erps import ErpSupport, support
 from scenarios.invariants import orders_exactly_once, stock_converges
+from scenarios.views import erp_orders
 from scenarios.world import World
 
 
@@ -78,6 +79,18 @@ class Ctx:
             self.world.erp_fake.state(),
             self.world.profile,
         )
+
+    def judge_refs(self) -> list[tuple[str, str]]:
+        """(ERP order id, Magento increment id) for ERP orders that name a placed order."""
+        placed = {str(p["increment_id"]) for p in self.placed}
+        found = []
+        for order in erp_orders(self.world.erp, self.world.erp_fake.state()):
+            for ref in sorted(order.refs):
+                increment = ref.rsplit("-", 1)[-1]
+                if increment in placed:
+                    found.append((order.id, increment))
+                    break
+        return found
 
     def requests_to(self, vendor: str) -> int:
         return len(self.world.fleet[vendor].entries())

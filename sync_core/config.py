@@ -89,6 +89,14 @@ class Policies(BaseModel):
     lease_s: float = 300.0
     http_timeout_s: float = 30.0
     stock_batch_size: int = 500
+    reconcile_s: float = 3600.0
+    reconcile_window_s: float = 7 * 86_400.0
+    alert_queue_depth: int = 1000
+    alert_queue_age_s: float = 3600.0
+    alert_stock_stale_s: float = 6 * 3600.0
+    alert_no_success_s: float = 3600.0
+    alert_pending_approval_s: float = 4 * 3600.0
+    alert_webhook: str | None = None
 
 
 class EngineConfig(BaseModel):

@@ -10,16 +10,19 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import requests
 
+from sync_core import monitor
+from sync_core.alerts import Alerter
 from sync_core.clock import Clock, SystemClock
 from sync_core.config import EngineConfig
 from sync_core.connectors.magento import MagentoClient
 from sync_core.connectors.registry import build_erp
 from sync_core.errors import SyncError
 from sync_core.flows import orders, stock
+from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
 from sync_core.store import LeaseLost, Store
 from sync_core.worker import Worker
@@ -91,6 +94,17 @@ class Engine:
         )
         self.orders_schedule = Schedule(policies.orders_poll_s)
         self.stock_schedule = Schedule(policies.stock_poll_s)
+        self.reconcile_schedule = Schedule(policies.reconcile_s)
+        self.alerter = Alerter(self.store, self.clock, policies.alert_webhook, self.session)
+        self.reconciler = Reconciler(
+            self.magento,
+            self.erp,
+            self.store,
+            self.clock,
+            config.mapping,
+            policies,
+            config.magento.page_size,
+        )
 
     def tick(self) -> TickResult:
         """Run the scheduled pulls that are due (each under its lease), then the due jobs."""
@@ -109,7 +123,24 @@ class Engine:
                     breaker.success()
             self.stock_schedule.done(now)
         result.jobs = self.worker.run_once()
+        if self.reconcile_schedule.due(now) and self.worker.breaker(self.erp.system).allow(now):
+            outcome = self._scheduled(
+                "reconcile", lambda _fence: self.reconciler.run(), result, system=self.erp.system
+            )
+            if outcome is not None:
+                self.alerter.settle("reconcile:", outcome.alerts())
+            self.reconcile_schedule.done(now)
+        self.alerter.settle(
+            "monitor:",
+            monitor.check(
+                self.store, self.config.policies, list(self.config.mapping.locations), now
+            ),
+        )
         return result
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """The open alerts."""
+        return self.store.alerts()
 
     def _scheduled(
         self,
@@ -130,7 +161,11 @@ class Engine:
             result.skipped.append(detail)
             return None
         try:
-            return run((lease, token))
+            outcome = run((lease, token))
+            self.store.set_cursor(
+                f"last_success:{name}", self.clock.now().isoformat(), self.clock.now()
+            )
+            return outcome
         except SyncError as exc:
             log.warning("%s failed: %s", name, exc)
             if system is not None:

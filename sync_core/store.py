@@ -116,6 +116,18 @@ leases = Table(
     Column("until", DateTime(timezone=True), nullable=False),
 )
 
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+)
+
 audit = Table(
     "audit",
     metadata,
@@ -447,6 +459,74 @@ class Store:
                 )
             else:
                 conn.execute(update(bindings).where(bindings.c.id == existing).values(**values))
+
+    # -- alerts -----------------------------------------------------------------------------
+    def raise_alert(self, key: str, kind: str, severity: str, message: str, now: datetime) -> bool:
+        """Open an alert unless one with ``key`` is open already; True when it is new."""
+        with self.tx() as conn:
+            open_id = conn.execute(
+                select(alerts.c.id).where(alerts.c.key == key, alerts.c.resolved_at.is_(None))
+            ).scalar()
+            if open_id is not None:
+                return False
+            conn.execute(
+                insert(alerts).values(
+                    key=key, kind=kind, severity=severity, message=message, raised_at=now
+                )
+            )
+            return True
+
+    def resolve_alerts(self, keys: set[str], now: datetime) -> None:
+        with self.tx() as conn:
+            conn.execute(
+                update(alerts)
+                .where(alerts.c.key.in_(keys), alerts.c.resolved_at.is_(None))
+                .values(resolved_at=now)
+            )
+
+    def alerts(self, open_only: bool = True) -> list[dict[str, Any]]:
+        query = select(alerts).order_by(alerts.c.id)
+        if open_only:
+            query = query.where(alerts.c.resolved_at.is_(None))
+        with self.tx() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings().all()]
+        for row in rows:
+            row["raised_at"], row["resolved_at"] = (
+                _aware(row["raised_at"]),
+                _aware(row["resolved_at"]),
+            )
+        return rows
+
+    def requeue(self, flow: str, entity_key: str, now: datetime) -> bool:
+        """Send a finished job again (reconciliation found its effect missing)."""
+        with self.tx() as conn:
+            done = conn.execute(
+                update(jobs)
+                .where(
+                    jobs.c.flow == flow,
+                    jobs.c.entity_key == entity_key,
+                    jobs.c.status.in_(("done", "dead")),
+                )
+                .values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)
+            ).rowcount
+            conn.execute(bindings.delete().where(bindings.c.local_key == entity_key))
+            if done:
+                self._audit(conn, now, flow, entity_key, "requeue", "reconcile", "")
+            return bool(done)
+
+    def oldest_pending(self) -> datetime | None:
+        with self.tx() as conn:
+            value = conn.execute(
+                select(func.min(jobs.c.created_at)).where(jobs.c.status == "pending")
+            ).scalar()
+        return _aware(value)
+
+    def bound(self, system: str, entity: str) -> list[dict[str, Any]]:
+        with self.tx() as conn:
+            rows = conn.execute(
+                select(bindings).where(bindings.c.system == system, bindings.c.entity == entity)
+            )
+            return [dict(r) for r in rows.mappings().all()]
 
     # -- leases for scheduled runs ----------------------------------------------------------
     def acquire_lease(self, name: str, owner: str, now: datetime, ttl_s: float) -> int | None:

@@ -214,3 +214,90 @@ def crash_mid_batch(ctx: Ctx) -> list[str]:
         ctx.world.advance(60)
     ctx.cycles(20, step_s=300)
     return ctx.judge_orders()
+
+
+@scenario(
+    "FM-G06",
+    "Missing reconciliation and alerting",
+    ("*",),
+    harm="the ERP answers success but keeps nothing; nobody notices the missing orders",
+    invariant="every order the ERP did not keep is found and delivered; nothing is left "
+    "missing without an alert",
+)
+def silent_drop(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    for n, (method, path) in enumerate(ctx.support.order_writes):
+        erp.add_fault(
+            {
+                "id": f"drop-{n}",
+                "target": {"method": method, "path": path},
+                "effect": {"kind": "silent_drop"},
+                "trigger": {"calls": [1, 2, 4]},
+            }
+        )
+    ctx.place(6)
+    ctx.cycles(30, step_s=300)
+    evidence = ctx.judge_orders()
+    alerts = ctx.connector.alerts()
+    if evidence and alerts is not None and not any(a["kind"] == "missing_in_erp" for a in alerts):
+        evidence.append("orders are missing in the ERP and no alert was raised")
+    ctx.metrics["writes_dropped"] = sum(f.hits for f in erp.faults.active())
+    return evidence
+
+
+@scenario(
+    "FM-G15",
+    "Updates silently stopped",
+    ("*",),
+    harm="stock frozen for days and nobody sees it",
+    invariant="a staleness monitor per source raises an alert within its threshold (6 h)",
+)
+def updates_stopped(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    product = ctx.world.magento.ctx.dataset.products[0]
+    locations = ctx.world.profile["locations"]
+    for step in range(4):  # stock moves every 15 minutes at every location
+        for k, location in enumerate(locations.values()):
+            ctx.support.set_stock(erp, product.sku, location, 50 + 10 * step + k)
+        ctx.cycles(3, step_s=300)
+    frozen_at = ctx.world.clock.now()
+    ctx.cycles(30, step_s=900)  # 7.5 hours with no change at all
+    alerts = ctx.connector.alerts()
+    if alerts is None:
+        return ["the connector has no alerting: frozen stock would go unseen"]
+    stale = [a for a in alerts if a["kind"] == "stock_stale"]
+    sources = {src for src in locations if any(src in a["message"] for a in stale)}
+    evidence = [
+        f"no staleness alert for source {src} after 7.5 h without a stock change"
+        for src in sorted(set(locations) - sources)
+    ]
+    late = [a for a in stale if (a["at"] - frozen_at).total_seconds() > 7 * 3600]
+    evidence += [f"alert came late: {a['message']} at {a['at']}" for a in late]
+    return evidence
+
+
+@scenario(
+    "FM-G16",
+    "Unexplained cancellations",
+    ("*",),
+    harm="the ERP cancels an order and the customer is still told it is coming",
+    invariant="status reconciliation flags every disagreement",
+)
+def erp_cancellations(ctx: Ctx) -> list[str]:
+    if ctx.support.cancel_order is None:
+        return ["the harness cannot cancel orders in this ERP fake yet"]
+    ctx.place(4)
+    ctx.cycles(5)
+    cancelled = ctx.judge_refs()[:2]
+    for order_id, _increment in cancelled:
+        ctx.support.cancel_order(ctx.world.erp_fake, order_id)
+    ctx.cycles(15, step_s=600)
+    alerts = ctx.connector.alerts()
+    if alerts is None:
+        return ["the connector has no status reconciliation: cancellations go unseen"]
+    flagged = [a["message"] for a in alerts if a["kind"] == "status_mismatch"]
+    return [
+        f"ERP cancelled order {increment} and nothing flagged it"
+        for _id, increment in cancelled
+        if not any(increment in m for m in flagged)
+    ]

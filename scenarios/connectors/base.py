@@ -23,6 +23,10 @@ class ConnectorUnderTest(Protocol):
         """Die around the Nth HTTP request of the next cycle (as with SIGKILL)."""
         ...
 
+    def alerts(self) -> list[dict[str, Any]] | None:
+        """The alerts the connector raised, if it can say (None: it has no alerting)."""
+        ...
+
     def quarantined(self) -> list[dict[str, Any]] | None:
         """What the connector set aside with reasons, if it can say (None: cannot tell)."""
         ...

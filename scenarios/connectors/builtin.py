@@ -80,6 +80,12 @@ class BuiltinConnector:
             name=f"{self.worker_name}-restart-{self.crashes}",
         )
 
+    def alerts(self) -> list[dict[str, Any]] | None:
+        return [
+            {"kind": a["kind"], "message": a["message"], "at": a["raised_at"]}
+            for a in self.engine.store.alerts(open_only=False)
+        ]
+
     def quarantined(self) -> list[dict[str, Any]] | None:
         return [
             {"entity": d["entity_key"], "reason_class": d["reason_class"], "reason": d["reason"]}

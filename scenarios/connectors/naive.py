@@ -104,6 +104,9 @@ class NaiveConnector:
                 timeout=30,
             )
 
+    def alerts(self) -> list[dict[str, Any]] | None:
+        return None
+
     def quarantined(self) -> list[dict[str, Any]] | None:
         return None
 

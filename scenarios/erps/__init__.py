@@ -36,6 +36,7 @@ class ErpSupport:
     order_writes: tuple[tuple[str, str], ...]
     api_paths: str
     naive: Callable[..., Any] | None = None
+    cancel_order: Callable[[Fake, str], None] | None = None
     world_options: Callable[[Any], dict[str, Any]] = field(default=lambda workdir: {})
 
 

@@ -120,6 +120,10 @@ class NaiveNetSuite:
         return totals
 
 
+def cancel_order(fake: Fake, order_id: str) -> None:
+    fake.event("cancel_order", id=order_id)
+
+
 SUPPORT = ErpSupport(
     kind="netsuite",
     orders=orders,
@@ -131,4 +135,5 @@ SUPPORT = ErpSupport(
     ),
     api_paths=r"^/services/rest/",
     naive=NaiveNetSuite,
+    cancel_order=cancel_order,
 )

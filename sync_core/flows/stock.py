@@ -31,8 +31,11 @@ class StockResult:
 
 def _order_key(version: str) -> tuple[int, object]:
     """Versions are compared as timestamps when they parse, else as plain strings."""
-    for parse in (datetime.fromisoformat, lambda v: datetime.strptime(v, "%m/%d/%Y %H:%M:%S"),
-                  lambda v: datetime.strptime(v, "%m/%d/%Y")):
+    for parse in (
+        datetime.fromisoformat,
+        lambda v: datetime.strptime(v, "%m/%d/%Y %H:%M:%S"),
+        lambda v: datetime.strptime(v, "%m/%d/%Y"),
+    ):
         try:
             return (0, parse(version))
         except ValueError:
@@ -81,6 +84,9 @@ class StockFlow:
             self.store.set_versions(
                 SCOPE, {key: version for key, (_, version) in chunk}, self.clock.now(), fence
             )
+            now_iso = self.clock.now().isoformat()
+            for source in sorted({str(item["source_code"]) for _, (item, _) in chunk}):
+                self.store.set_cursor(f"stock_changed:{source}", now_iso, self.clock.now())
             result.written += len(chunk)
         for location in sorted(result.unmapped_locations):
             self.store.record(

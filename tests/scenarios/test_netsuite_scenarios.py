@@ -18,6 +18,9 @@ NAIVE_HARM = {
     "FM-G01": "is duplicated in netsuite",
     "FM-G08": "after a 429 that asked for Retry-After",
     "FM-G14": "is duplicated in netsuite",
+    "FM-G06": "is missing in netsuite",
+    "FM-G15": "no alerting",
+    "FM-G16": "no status reconciliation",
 }
 
 

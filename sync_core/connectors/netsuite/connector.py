@@ -14,8 +14,10 @@ from typing import Any
 from sync_core.config import MappingConfig
 from sync_core.connectors.base import ErpStockRow
 from sync_core.connectors.netsuite.client import NetSuiteClient
-from sync_core.errors import MappingError, RemoteNotFound
+from sync_core.errors import MappingError, RemoteNotFound, UnknownOutcome
 from sync_core.model import Order, RemoteRef
+
+ORDER_STATES = {"A": "pending_approval", "C": "cancelled", "H": "closed"}
 
 
 def _quote(value: str) -> str:
@@ -105,12 +107,37 @@ class NetSuiteConnector:
 
     def create_order(self, order: Order) -> RemoteRef:
         internal_id = self.client.upsert("salesOrder", order.external_ref, self.payload(order))
-        record = self.client.get_record("salesOrder", internal_id, fields="id,tranId")
+        try:  # read back: a write the ERP acknowledged but did not keep must not count
+            record = self.client.get_record("salesOrder", internal_id, fields="id,tranId")
+        except RemoteNotFound as exc:
+            raise UnknownOutcome(
+                f"netsuite acknowledged order {order.external_ref} as {internal_id} "
+                "but does not have it"
+            ) from exc
         return RemoteRef(
             system=self.system,
             remote_id=internal_id,
             display=str(record.get("tranId") or internal_id),
         )
+
+    def order_refs(self) -> set[str]:
+        """Every sales order's external id, in one paged SuiteQL read."""
+        rows = self.client.suiteql(
+            "SELECT externalid FROM transaction WHERE type = 'SalesOrd' AND externalid IS NOT NULL"
+        )
+        return {str(r["externalid"]) for r in rows if r.get("externalid")}
+
+    def order_states(self, refs: list[str]) -> dict[str, str]:
+        """Canonical states (open, pending_approval, cancelled, closed) by external id."""
+        wanted = set(refs)
+        rows = self.client.suiteql(
+            "SELECT externalid, status FROM transaction WHERE type = 'SalesOrd'"
+        )
+        return {
+            str(r["externalid"]): ORDER_STATES.get(str(r.get("status")), "open")
+            for r in rows
+            if r.get("externalid") in wanted
+        }
 
     # -- stock ------------------------------------------------------------------------------
     def stock_levels(self) -> Iterator[ErpStockRow]:

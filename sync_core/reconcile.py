@@ -1,0 +1,168 @@
+"""Reconciliation: compare what Magento has with what the ERP has, record every difference,
+raise alerts, and repair what the engine can (an order the ERP lost is sent again).
+
+Orders: every paid Magento order of the window must exist in the ERP under its external
+reference (FM-G06); an order Magento considers live must not be cancelled or closed in the
+ERP (FM-G16). Stock: Magento's quantity per SKU x source must equal the ERP's (FM-G03).
+ERP connectors may offer ``order_refs()`` and ``order_states(refs)`` for bulk reads; without
+them each order is looked up one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sync_core.alerts import Alert
+from sync_core.clock import Clock
+from sync_core.config import MappingConfig, Policies
+from sync_core.connectors.base import ErpOrders, ErpStock
+from sync_core.connectors.magento import MagentoClient
+from sync_core.connectors.magento.client import search_params
+from sync_core.connectors.magento.mapper import MAGENTO_TIME
+from sync_core.flows.orders import EXPORT
+from sync_core.model import Order
+from sync_core.store import Store
+
+LIVE = ("processing", "complete")
+
+
+@dataclass
+class Reconciliation:
+    orders_checked: int = 0
+    stock_checked: int = 0
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    requeued: int = 0
+
+    def alerts(self) -> list[Alert]:
+        return [
+            Alert(f"reconcile:{d['kind']}:{d['key']}", d["kind"], d["detail"], "error")
+            for d in self.diffs
+        ]
+
+
+class Reconciler:
+    def __init__(
+        self,
+        magento: MagentoClient,
+        erp: Any,
+        store: Store,
+        clock: Clock,
+        mapping: MappingConfig,
+        policies: Policies,
+        page_size: int = 100,
+    ) -> None:
+        self.magento = magento
+        self.erp: ErpOrders = erp
+        self.stock_source: ErpStock = erp
+        self.store = store
+        self.clock = clock
+        self.mapping = mapping
+        self.policies = policies
+        self.page_size = page_size
+
+    def run(self, repair: bool = True) -> Reconciliation:
+        result = Reconciliation()
+        self._orders(result, repair)
+        self._stock(result)
+        return result
+
+    # -- orders -----------------------------------------------------------------------------
+    def _paid_orders(self) -> Iterator[dict[str, Any]]:
+        since = self.clock.now() - timedelta(seconds=self.policies.reconcile_window_s)
+        groups = [
+            [("created_at", since.strftime(MAGENTO_TIME), "gteq")],
+            [("state", ",".join(LIVE), "in")],
+        ]
+        page, seen = 1, 0
+        while True:
+            params = search_params(groups, [("entity_id", "ASC")], self.page_size, page)
+            items, total = self.magento.search("/orders", params)
+            yield from items
+            seen += len(items)
+            if seen >= total or not items:
+                return
+            page += 1
+
+    def _orders(self, result: Reconciliation, repair: bool) -> None:
+        stores = self.magento.store_codes()
+        refs = self.erp.order_refs() if hasattr(self.erp, "order_refs") else None
+        live: dict[str, dict[str, Any]] = {}
+        for raw in self._paid_orders():
+            result.orders_checked += 1
+            key = f"magento-order:{raw['entity_id']}"
+            ref = _reference(raw, stores)
+            job = self.store.binding(self.erp.system, "order", key)
+            if job is None:
+                continue  # not exported yet: the outbox or the dead-letter queue owns it
+            live[ref] = raw
+            present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
+            if not present:
+                result.diffs.append(
+                    {
+                        "kind": "missing_in_erp",
+                        "key": ref,
+                        "detail": f"order {raw['increment_id']} ({ref}) was "
+                        f"exported but is missing in {self.erp.system}",
+                    }
+                )
+                if repair and self.store.requeue(EXPORT, key, self.clock.now()):
+                    result.requeued += 1
+        if live and hasattr(self.erp, "order_states"):
+            states = self.erp.order_states(list(live))
+            for ref, state in states.items():
+                if state in ("cancelled", "closed"):
+                    result.diffs.append(
+                        {
+                            "kind": "status_mismatch",
+                            "key": ref,
+                            "detail": f"order {live[ref]['increment_id']} is "
+                            f"{live[ref]['state']} in Magento but {state} in "
+                            f"{self.erp.system}",
+                        }
+                    )
+
+    # -- stock ------------------------------------------------------------------------------
+    def _magento_stock(self) -> dict[tuple[str, str], Decimal]:
+        levels: dict[tuple[str, str], Decimal] = {}
+        page, seen = 1, 0
+        while True:
+            params = search_params([], [], 500, page)
+            items, total = self.magento.search("/inventory/source-items", params)
+            for item in items:
+                levels[(str(item["sku"]), str(item["source_code"]))] = Decimal(
+                    str(item["quantity"])
+                )
+            seen += len(items)
+            if seen >= total or not items:
+                return levels
+            page += 1
+
+    def _stock(self, result: Reconciliation) -> None:
+        magento = self._magento_stock()
+        for row in self.stock_source.stock_levels():
+            source = self.mapping.source_for(row.location)
+            if source is None:
+                continue
+            sku = self.mapping.sku_for(row.item_code)
+            result.stock_checked += 1
+            have = magento.get((sku, source))
+            if have is not None and have != max(Decimal(0), row.qty):
+                result.diffs.append(
+                    {
+                        "kind": "stock_mismatch",
+                        "key": f"{sku}|{source}",
+                        "detail": f"stock {sku} @ {source}: Magento {have} but "
+                        f"{self.stock_source.system} {row.qty} at {row.location}",
+                    }
+                )
+
+
+def _reference(raw: dict[str, Any], stores: dict[int, str]) -> str:
+    store = stores.get(int(raw.get("store_id") or 0), str(raw.get("store_id")))
+    return Order.model_construct(
+        store_code=store, increment_id=str(raw["increment_id"])
+    ).external_ref
