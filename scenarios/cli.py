@@ -149,5 +149,14 @@ def serve(
         stop.wait()
 
 
+def _register_engine_commands() -> None:
+    from scenarios.engine_cli import engine_app
+
+    app.add_typer(engine_app, name="engine")
+
+
+_register_engine_commands()
+
+
 def main() -> None:
     app()

@@ -1,0 +1,157 @@
+"""``erp-harness engine ...``: run and operate the sync engine against real or served systems,
+from a YAML config file (credentials as ``${ENV}`` references, see sync_core.config)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from sync_core.config import ConfigError, load_config
+from sync_core.engine import Engine
+
+engine_app = typer.Typer(no_args_is_help=True, help="Run and operate the sync engine.")
+dlq_app = typer.Typer(no_args_is_help=True, help="The dead-letter queue.")
+engine_app.add_typer(dlq_app, name="dlq")
+console = Console()
+
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="engine config (YAML)")]
+
+
+def _engine(config: Path, name: str = "worker-1") -> Engine:
+    try:
+        return Engine(load_config(config), name=name)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _json(rows: list[dict[str, Any]]) -> None:
+    typer.echo(json.dumps(rows, indent=2, default=str))
+
+
+@engine_app.command()
+def worker(
+    config: ConfigOption,
+    name: Annotated[str, typer.Option()] = "worker-1",
+    max_ticks: Annotated[int | None, typer.Option(help="stop after N ticks")] = None,
+) -> None:
+    """Run the engine until interrupted (SIGINT/SIGTERM finish the current tick)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = _engine(config, name)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    ticks = 0
+    while not stop.is_set() and (max_ticks is None or ticks < max_ticks):
+        result = engine.tick()
+        ticks += 1
+        if max_ticks is not None and ticks >= max_ticks:
+            break
+        if result.jobs == 0:
+            wait = (engine.next_wakeup() - engine.clock.now()).total_seconds()
+            stop.wait(min(max(wait, 0.5), 30.0))
+    engine.close()
+
+
+@dlq_app.command("list")
+def dlq_list(
+    config: ConfigOption,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Quarantined items with their reason."""
+    engine = _engine(config)
+    rows = engine.store.open_dead_letters()
+    engine.close()
+    if as_json:
+        _json(rows)
+        return
+    table = Table(title=f"{len(rows)} dead letter(s)")
+    for column in ("id", "flow", "entity", "reason class", "reason", "since"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["flow"],
+            row["entity_key"],
+            row["reason_class"],
+            row["reason"][:120],
+            str(row["created_at"]),
+        )
+    console.print(table)
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    config: ConfigOption,
+    ids: Annotated[list[int] | None, typer.Argument(help="dead-letter ids; none = all")] = None,
+    reason: Annotated[str | None, typer.Option(help="only this reason class")] = None,
+    dry_run: Annotated[bool, typer.Option(help="show what would be replayed")] = False,
+) -> None:
+    """Put dead-lettered items back in the queue (they resolve when they succeed)."""
+    engine = _engine(config)
+    rows = [
+        r
+        for r in engine.store.open_dead_letters()
+        if (not ids or r["id"] in ids) and (reason is None or r["reason_class"] == reason)
+    ]
+    replayed = 0
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("replaying", total=len(rows))
+        for row in rows:
+            if not dry_run and engine.store.replay(row["id"], engine.clock.now()):
+                replayed += 1
+            progress.advance(task)
+    engine.close()
+    verb = "would replay" if dry_run else "replayed"
+    console.print(f"{verb} {len(rows) if dry_run else replayed} item(s)")
+
+
+@engine_app.command()
+def reconcile(
+    config: ConfigOption,
+    repair: Annotated[bool, typer.Option()] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Compare Magento with the ERP now; exit 1 when anything differs."""
+    engine = _engine(config)
+    result = engine.reconciler.run(repair=repair)
+    engine.alerter.settle("reconcile:", result.alerts())
+    engine.close()
+    if as_json:
+        _json(
+            [
+                {
+                    "orders_checked": result.orders_checked,
+                    "stock_checked": result.stock_checked,
+                    "requeued": result.requeued,
+                    "diffs": result.diffs,
+                }
+            ]
+        )
+    else:
+        console.print(
+            f"checked {result.orders_checked} orders and {result.stock_checked} "
+            f"stock levels; {len(result.diffs)} difference(s); "
+            f"{result.requeued} requeued"
+        )
+        for diff in result.diffs:
+            console.print(f"  {diff['kind']}: {diff['detail']}")
+    if result.diffs:
+        raise typer.Exit(1)
+
+
+@engine_app.command()
+def alerts(config: ConfigOption, all_: Annotated[bool, typer.Option("--all")] = False) -> None:
+    """Open alerts (or all of them)."""
+    engine = _engine(config)
+    rows = engine.store.alerts(open_only=not all_)
+    engine.close()
+    _json(rows)
