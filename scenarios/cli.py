@@ -149,6 +149,33 @@ def serve(
         stop.wait()
 
 
+@app.command()
+def demo(
+    scenario_id: Annotated[str, typer.Argument(metavar="ID", help="a catalog id, e.g. FM-G07")],
+    erp: Annotated[str, typer.Option(help="ERP kind")] = "netsuite",
+    seed: Annotated[int, typer.Option()] = 0,
+    html_out: Annotated[Path, typer.Option("--html", help="also write the story as HTML")] = Path(
+        "harness-report/demo.html"
+    ),
+) -> None:
+    """Tell one failure mode side by side: what naive did wrong, what builtin did instead."""
+    from scenarios.demo import demo_html, print_demo, run_demo
+
+    catalog = load()
+    if scenario_id not in catalog:
+        raise typer.BadParameter(f"unknown scenario {scenario_id!r}; see `erp-harness scenarios`")
+    chosen = catalog[scenario_id]
+    if not chosen.runs_on(erp):
+        raise typer.BadParameter(
+            f"{scenario_id} does not run on {erp}; it runs on {', '.join(chosen.kinds())}"
+        )
+    sides = run_demo(chosen, erp, seed)
+    print_demo(console, chosen, erp, seed, sides)
+    html_out.parent.mkdir(parents=True, exist_ok=True)
+    html_out.write_text(demo_html(chosen, erp, seed, sides), encoding="utf-8")
+    console.print(f"html: {html_out}")
+
+
 def _register_engine_commands() -> None:
     from scenarios.engine_cli import engine_app
 

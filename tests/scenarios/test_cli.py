@@ -86,3 +86,16 @@ def test_serve_writes_ready_file_and_serves_on_loopback(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=10)
     assert proc.returncode == 0, stderr.decode()
+
+
+def test_demo_tells_both_sides_the_same_way_every_time(tmp_path: Path) -> None:
+    outputs = []
+    for n in range(2):
+        page = tmp_path / f"demo{n}.html"
+        result = runner.invoke(app, ["demo", "FM-G07", "--erp", "netsuite", "--seed", "4",
+                                     "--html", str(page)])
+        assert result.exit_code == 0, result.output
+        outputs.append(page.read_text())
+    assert outputs[0] == outputs[1]
+    assert "naive: harmed (failed)" in outputs[0] and "builtin: held" in outputs[0]
+    assert "is duplicated in netsuite" in outputs[0]
