@@ -38,6 +38,9 @@ class ErpConfig(BaseModel):
     kind: ErpKind
     base_url: str
     credentials: dict[str, SecretStr] = Field(default_factory=dict)
+    options: dict[str, str] = Field(
+        default_factory=dict, description="non-secret connector settings, e.g. ref_udf"
+    )
 
     def secret(self, key: str) -> str:
         value = self.credentials.get(key)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import requests
 
 from sync_core import monitor
-from sync_core.alerts import Alerter
+from sync_core.alerts import Alert, Alerter
 from sync_core.clock import Clock, SystemClock
 from sync_core.config import EngineConfig
 from sync_core.connectors.magento import MagentoClient
@@ -121,6 +121,7 @@ class Engine:
                 )
                 if result.stock is not None:
                     breaker.success()
+                    self._check_locations()
             self.stock_schedule.done(now)
         result.jobs = self.worker.run_once()
         if self.reconcile_schedule.due(now) and self.worker.breaker(self.erp.system).allow(now):
@@ -137,6 +138,20 @@ class Engine:
             ),
         )
         return result
+
+    def _check_locations(self) -> None:
+        """Connectors that can validate the location mapping against the ERP say so here."""
+        check = getattr(self.erp, "location_problems", None)
+        if check is None:
+            return
+        problems: list[str] = list(check())
+        self.alerter.settle(
+            "mapping:location:",
+            [
+                Alert(f"mapping:location:{n}", "location_mapping", problem, "error")
+                for n, problem in enumerate(problems)
+            ],
+        )
 
     def alerts(self) -> list[dict[str, Any]]:
         """The open alerts."""

@@ -5,7 +5,10 @@ Orders: every paid Magento order of the window must exist in the ERP under its e
 reference (FM-G06); an order Magento considers live must not be cancelled or closed in the
 ERP (FM-G16). Stock: Magento's quantity per SKU x source must equal the ERP's (FM-G03).
 ERP connectors may offer ``order_refs()`` and ``order_states(refs)`` for bulk reads; without
-them each order is looked up one by one.
+them each order is looked up one by one. ``order_states`` answers canonical states: ``open``,
+``pending_approval``, ``delivered`` (closed because fully shipped), ``cancelled`` and
+``closed`` (closed by hand with quantity still open); the last two disagree with a live
+Magento order.
 """
 
 from __future__ import annotations

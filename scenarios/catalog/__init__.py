@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from scenarios.context import Ctx
 
 Script = Callable[["Ctx"], list[str]]
-MODULES = ("generic", "netsuite", "sap", "business_central", "sage200", "legacy", "magento")
+MODULES = (
+    "generic",
+    "netsuite",
+    "sap",
+    "s4hana",
+    "business_central",
+    "sage200",
+    "legacy",
+    "magento",
+)
 
 
 @dataclass(frozen=True)

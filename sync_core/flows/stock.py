@@ -44,11 +44,13 @@ def _order_key(version: str) -> tuple[int, object]:
 
 
 def is_older(candidate: str, applied: str | None) -> bool:
+    """True only when both versions are timestamps and ``candidate`` is the older one; an
+    opaque version (a digest) never counts as older, so a changed value is always applied."""
     if applied is None:
         return False
     applied = applied.split("#", 1)[0]
     a, b = _order_key(candidate), _order_key(applied)
-    if a[0] != b[0]:
+    if a[0] != 0 or b[0] != 0:
         return False
     return bool(a[1] < b[1])  # type: ignore[operator]
 
