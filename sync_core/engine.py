@@ -20,7 +20,7 @@ from sync_core.clock import Clock, SystemClock
 from sync_core.config import EngineConfig
 from sync_core.connectors.magento import MagentoClient
 from sync_core.connectors.registry import build_erp
-from sync_core.errors import SyncError
+from sync_core.errors import PermanentError, SyncError
 from sync_core.flows import orders, stock
 from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
@@ -122,6 +122,20 @@ class Engine:
                 if result.stock is not None:
                     breaker.success()
                     self._check_locations()
+                    self.alerter.settle(
+                        "stock:stale_export",
+                        [
+                            Alert(
+                                "stock:stale_export",
+                                "stale_export",
+                                f"{result.stock.stale} stock figure(s) older than ones already "
+                                f"applied were refused: is {self.erp.system} serving an old "
+                                f"export?",
+                            )
+                        ]
+                        if result.stock.stale
+                        else [],
+                    )
             self.stock_schedule.done(now)
         result.jobs = self.worker.run_once()
         if self.reconcile_schedule.due(now) and self.worker.breaker(self.erp.system).allow(now):
@@ -177,6 +191,7 @@ class Engine:
             return None
         try:
             outcome = run((lease, token))
+            self.alerter.settle(f"flow:refused:{name}", [])
             self.store.set_cursor(
                 f"last_success:{name}", self.clock.now().isoformat(), self.clock.now()
             )
@@ -185,6 +200,15 @@ class Engine:
             log.warning("%s failed: %s", name, exc)
             if system is not None:
                 self.worker.observe(system, exc)
+            if isinstance(exc, PermanentError):
+                self.alerter.raise_alert(
+                    Alert(
+                        f"flow:refused:{name}",
+                        "flow_refused",
+                        f"{name} refused to run: {exc.message}",
+                        "error",
+                    )
+                )
             self.store.record(name, "schedule", "run", exc.reason, exc.message, self.clock.now())
             result.errors.append(f"{name}: {exc.reason}: {exc.message}")
             return None

@@ -94,6 +94,7 @@ class Reconciler:
         stores = self.magento.store_codes()
         refs = self.erp.order_refs() if hasattr(self.erp, "order_refs") else None
         live: dict[str, dict[str, Any]] = {}
+        missing: list[tuple[str, str, dict[str, Any]]] = []
         for raw in self._paid_orders():
             result.orders_checked += 1
             key = f"magento-order:{raw['entity_id']}"
@@ -104,16 +105,8 @@ class Reconciler:
             live[ref] = raw
             present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
             if not present:
-                result.diffs.append(
-                    {
-                        "kind": "missing_in_erp",
-                        "key": ref,
-                        "detail": f"order {raw['increment_id']} ({ref}) was "
-                        f"exported but is missing in {self.erp.system}",
-                    }
-                )
-                if repair and self.store.requeue(EXPORT, key, self.clock.now()):
-                    result.requeued += 1
+                missing.append((ref, key, raw))
+        self._missing(result, missing, repair)
         if live and hasattr(self.erp, "order_states"):
             states = self.erp.order_states(list(live))
             for ref, state in states.items():
@@ -127,6 +120,28 @@ class Reconciler:
                             f"{self.erp.system}",
                         }
                     )
+
+    def _missing(
+        self, result: Reconciliation, missing: list[tuple[str, str, dict[str, Any]]], repair: bool
+    ) -> None:
+        """An order the ERP cancelled by deleting it is a disagreement to report, not an order
+        to send again; any other missing order is re-sent when ``repair`` is on."""
+        states = {}
+        if missing and hasattr(self.erp, "order_states"):
+            states = self.erp.order_states([ref for ref, _, _ in missing])
+        for ref, key, raw in missing:
+            if states.get(ref) == "cancelled":
+                continue  # reported as a status mismatch below
+            result.diffs.append(
+                {
+                    "kind": "missing_in_erp",
+                    "key": ref,
+                    "detail": f"order {raw['increment_id']} ({ref}) was exported "
+                    f"but is missing in {self.erp.system}",
+                }
+            )
+            if repair and self.store.requeue(EXPORT, key, self.clock.now()):
+                result.requeued += 1
 
     # -- stock ------------------------------------------------------------------------------
     def _magento_stock(self) -> dict[tuple[str, str], Decimal]:

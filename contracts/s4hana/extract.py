@@ -65,7 +65,13 @@ SELECTIONS: tuple[Selection, ...] = (
     Selection(
         "API_BUSINESS_PARTNER",
         "API_BUSINESS_PARTNER.edmx",
-        ("A_BusinessPartner", "A_BusinessPartnerAddress", "A_Customer", "A_CustomerSalesArea"),
+        (
+            "A_BusinessPartner",
+            "A_BusinessPartnerAddress",
+            "A_AddressEmailAddress",
+            "A_Customer",
+            "A_CustomerSalesArea",
+        ),
     ),
     Selection(
         "API_PRODUCT_SRV",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -446,6 +447,13 @@ def register_routes(app: Flask, backend: S4Backend) -> None:
     """Mount every S/4HANA service on ``app``."""
     app.extensions["s4hana"] = backend
     view = ODataView(app, backend)
+
+    @app.after_request
+    def _date(response: Response) -> Response:
+        """ICM, like any HTTP/1.1 origin server with a clock, dates every answer."""
+        response.headers.setdefault("Date", format_datetime(backend.now(), usegmt=True))
+        return response
+
     app.add_url_rule(f"{ROOT}/<service>/", "s4hana_root", view.root, methods=["GET"])
     app.add_url_rule(
         f"{ROOT}/<service>/<path:resource>", "s4hana_resource", view.resource, methods=METHODS

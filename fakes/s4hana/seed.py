@@ -6,7 +6,9 @@
   each material is extended to every plant and storage location; stock per source becomes
   unrestricted stock there.
 - Customers: business partner ``profile.accounts[email]`` or ``"1000%04d" % id``, with an
-  ``A_Customer`` and the sales area 1010/10/00 (EUR).
+  ``A_Customer`` and the sales area 1010/10/00 (EUR); the customer's e-mail is the default
+  ``A_AddressEmailAddress`` of the partner's address (``SearchEmailAddress`` as SAP derives
+  it: the first 20 characters, upper case).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def populate(b: S4Backend) -> None:
         products.put_stock(b, material, plant, sloc, current + Decimal(qty))
     for customer in dataset.customers:
         _customer(b, customer, created)
+    # Address numbers are unique system-wide (ADRC): new addresses continue after the seeded.
+    b.counters["AddressID"] = max((c.id for c in dataset.customers), default=0)
     b.last_stamp = max(b.last_stamp, created)
 
 
@@ -114,16 +118,27 @@ def _customer(b: S4Backend, customer: Customer, created: datetime) -> None:
             "CreatedByUser": "DATA_MIGRATION",
         }
     )
+    address_id = str(customer.id).rjust(5, "0")
     b.tables["A_BusinessPartnerAddress"].put(
         {
             "BusinessPartner": number,
-            "AddressID": str(customer.id).rjust(5, "0"),
+            "AddressID": address_id,
             "FullName": f"{customer.firstname} {customer.lastname}"[:80],
             "StreetName": customer.street[:60],
             "CityName": customer.city[:40],
             "PostalCode": customer.postcode[:10],
             "Country": customer.country_id,
             "Language": "EN",
+        }
+    )
+    b.tables["A_AddressEmailAddress"].put(
+        {
+            "AddressID": address_id,
+            "Person": "",
+            "OrdinalNumber": "1",
+            "IsDefaultEmailAddress": True,
+            "EmailAddress": customer.email,
+            "SearchEmailAddress": customer.email.upper()[:20],
         }
     )
     b.tables["A_Customer"].put(

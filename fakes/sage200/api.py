@@ -364,11 +364,11 @@ def _holding_routes(routes: Routes, b: Sage200Backend) -> None:
 def _ledger_routes(routes: Routes, b: Sage200Backend) -> None:
     def customers() -> Response:
         rows = [render.customer(c) for c in b.customers.values()]
-        return listing(rows, render.CUSTOMER_RESOURCE)
+        return listing(rows, render.customer_resource(b))
 
     def customer(Id: str) -> Response:
         found = b.get(b.customers, parse_id(Id), "Customer")
-        return single(render.customer(found), render.CUSTOMER_RESOURCE)
+        return single(render.customer(found), render.customer_resource(b))
 
     def price_bands() -> Response:
         rows = [render.price_band(band) for band in b.price_bands.values()]

@@ -71,8 +71,10 @@ def stale_stock(backend: VendorBackend, fault: Fault, request: RequestInfo) -> R
     if request.method != "GET" or not _is_holdings(b, request.path):
         return None
     rows = _snapshot(b, fault)
+    # ``request.query`` is percent-decoded but keeps a form-encoded "+" (a space, as clients
+    # such as requests encode query strings): keep it a "+" so it still reads as a space.
     with current_app.test_request_context(
-        request.path, method="GET", query_string=quote(request.query, safe="=&$,'()/:"),
+        request.path, method="GET", query_string=quote(request.query, safe="=&$,'()/:+"),
         headers=request.headers,
     ):
         setattr(g, STALE_KEY, rows)

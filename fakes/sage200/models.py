@@ -84,6 +84,9 @@ class Customer(Stamped):
     on_hold: bool = False
     credit_limit: Decimal = ZERO
     balance: Decimal = ZERO
+    contact_id: int = 0
+    contact_first_name: str = ""
+    contact_last_name: str = ""
 
 
 @dataclass

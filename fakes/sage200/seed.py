@@ -6,7 +6,8 @@
 * products: code = ``profile.item_code(sku)``, a warehouse holding in every warehouse with the
   dataset's stock as ``confirmed_qty_in_stock``; the dataset price in the Standard price band;
 * customers: reference = ``profile.accounts[email]`` or ``CUST%04d`` of the dataset id; no
-  credit limit (0 = not checked, a fake convention), balance 0, not on hold.
+  credit limit (0 = not checked, a fake convention), balance 0, not on hold; one default
+  contact (the dataset person, with the email and telephone).
 
 Ids are numeric, deterministic and start at a different offset per entity, like Sage's own
 record ids, so a connector that mixes them up fails visibly.
@@ -31,6 +32,7 @@ ID_BASES = {
     "warehouse": 1000,
     "product": 20000,
     "customer": 30000,
+    "contact": 50000,
     "holding": 40000,
     "order": 60000,
     "line": 70000,
@@ -108,6 +110,7 @@ def _customer(b: Sage200Backend, person: DataCustomer, stamp: datetime) -> None:
     customer = Customer(
         id=b.next_id("customer"), reference=reference, name=person.company[:60],
         short_name=reference[:20], email=person.email, telephone=person.telephone,
-        created=stamp, updated=stamp,
+        created=stamp, updated=stamp, contact_id=b.next_id("contact"),
+        contact_first_name=person.firstname[:60], contact_last_name=person.lastname[:60],
     )
     b.customers[customer.id] = customer
