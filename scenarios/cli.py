@@ -43,6 +43,13 @@ def _erps(erp: str) -> list[str]:
 def run(
     erp: Annotated[str, typer.Option(help="ERP kind, or 'all'")] = "all",
     connector: Annotated[str, typer.Option(help="builtin or naive")] = "builtin",
+    connector_cmd: Annotated[
+        str | None,
+        typer.Option(
+            help="your own connector: a command run once per sync cycle against the "
+            "fakes served on 127.0.0.1, with the HARNESS_* environment"
+        ),
+    ] = None,
     scenario: Annotated[list[str] | None, typer.Option(help="scenario id (repeatable)")] = None,
     seed: Annotated[int, typer.Option(help="one seed for data, faults and exploration")] = 0,
     out: Annotated[Path, typer.Option(help="where the reports go")] = Path("harness-report"),
@@ -52,6 +59,10 @@ def run(
     logging.getLogger("sync_core").setLevel(logging.DEBUG if verbose else logging.ERROR)
     if connector not in ("builtin", "naive"):
         raise typer.BadParameter("--connector must be builtin or naive")
+    if connector_cmd is not None:
+        if not connector_cmd.strip():
+            raise typer.BadParameter("--connector-cmd must not be empty")
+        connector = f"cmd:{connector_cmd}"
     plan: list[tuple[Scenario, str]] = []
     for kind in _erps(erp):
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shlex
 import time
 import traceback
 from datetime import UTC, datetime
@@ -19,10 +20,12 @@ WORLD_KEYS = {"erp_options", "magento_options", "profile"}
 
 
 def reproduce(scenario_id: str, erp: str, connector: str, seed: int) -> str:
-    return (
-        f"erp-harness run --erp {erp} --connector {connector} "
-        f"--scenario {scenario_id} --seed {seed}"
+    chosen = (
+        f"--connector-cmd {shlex.quote(connector[4:])}"
+        if connector.startswith("cmd:")
+        else f"--connector {connector}"
     )
+    return f"erp-harness run --erp {erp} {chosen} --scenario {scenario_id} --seed {seed}"
 
 
 def _timeline(world: World) -> list[dict[str, Any]]:
@@ -63,6 +66,12 @@ def run_scenario(scenario: Scenario, erp: str, connector: str, seed: int) -> Sce
             ctx.close()
         status = "failed" if evidence else "passed"
         metrics = ctx.metrics
+        runs = getattr(cut, "runs", None)
+        if runs:
+            metrics["connector_runs"] = len(runs)
+            metrics["connector_exit_codes"] = sorted({r["exit"] for r in runs})
+            metrics["connector_last_exit"] = runs[-1]["exit"]
+            metrics["connector_output_tail"] = runs[-1]["output"][-600:]
     except Exception as exc:  # a broken scenario or connector must not stop the suite
         evidence = [f"{type(exc).__name__}: {exc}", *traceback.format_exception(exc)[-3:]]
         status, metrics = "errored", {}

@@ -27,9 +27,20 @@ DEFAULT_LOCATIONS: dict[str, dict[str, str]] = {
 }
 
 
+# ERPs that offer no way to find a customer by e-mail need a default account.
+DEFAULT_CUSTOMERS: dict[str, str] = {"legacy": "CUST0001"}
+
+
 def default_profile(erp: str) -> dict[str, Any]:
     """The mapping profile both the fakes and the connectors start from."""
-    return {"items": {}, "locations": dict(DEFAULT_LOCATIONS[erp]), "accounts": {}}
+    profile: dict[str, Any] = {
+        "items": {},
+        "locations": dict(DEFAULT_LOCATIONS[erp]),
+        "accounts": {},
+    }
+    if erp in DEFAULT_CUSTOMERS:
+        profile["default_customer"] = DEFAULT_CUSTOMERS[erp]
+    return profile
 
 
 @dataclass

@@ -166,6 +166,18 @@ class Engine:
                 for n, problem in enumerate(problems)
             ],
         )
+        raised = getattr(self.erp, "alerts", None)
+        if raised is not None:  # what a connector noticed itself (refused files, gaps ...)
+            for item in raised():
+                kind, subject = str(item.get("kind")), str(item.get("subject", ""))
+                self.alerter.raise_alert(
+                    Alert(
+                        f"connector:{kind}:{subject}",
+                        kind,
+                        str(item.get("detail") or subject),
+                        "error",
+                    )
+                )
 
     def alerts(self) -> list[dict[str, Any]]:
         """The open alerts."""

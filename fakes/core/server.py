@@ -5,6 +5,7 @@ one process, so every request of a fake sees the same state.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -69,6 +70,11 @@ class FakeServers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# A cut connection is how a transport fault is served on purpose; waitress need not warn.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+logging.getLogger("waitress").setLevel(logging.ERROR)
 
 
 def serve(

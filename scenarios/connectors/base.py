@@ -43,4 +43,8 @@ def make_connector(name: str, world: World, instance: int = 1) -> ConnectorUnder
         from scenarios.connectors.naive import NaiveConnector
 
         return NaiveConnector(world)
+    if name.startswith("cmd:"):
+        from scenarios.connectors.external import ExternalConnector
+
+        return ExternalConnector(world, name[4:])
     raise ValueError(f"unknown connector {name!r}; use builtin, naive or --connector-cmd")

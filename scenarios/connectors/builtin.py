@@ -29,6 +29,7 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
                 "kind": world.erp,
                 "base_url": world.erp_fake.base_url,
                 "credentials": {k: str(v) for k, v in erp.items()},
+                "options": dict(world.connector_options.get("erp_settings") or {}),
             },
             "mapping": {
                 k: v
