@@ -27,13 +27,20 @@ from scenarios.world import ERP_KINDS, default_profile
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("erp-harness")
-    group.addoption("--harness-seed", type=int, default=0,
-                    help="seed for the fakes' data and fault schedules (default 0)")
+    group.addoption(
+        "--harness-seed",
+        type=int,
+        default=0,
+        help="seed for the fakes' data and fault schedules (default 0)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "vendor_sandbox: may also run against a real vendor "
-                                       "sandbox; skipped unless HARNESS_ALLOW_VENDOR=true")
+    config.addinivalue_line(
+        "markers",
+        "vendor_sandbox: may also run against a real vendor "
+        "sandbox; skipped unless HARNESS_ALLOW_VENDOR=true",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -57,16 +64,17 @@ def harness_clock() -> SimClock:
 
 
 @pytest.fixture
-def fake_fleet(harness_seed: int,
-               harness_clock: SimClock) -> Iterator[Callable[..., FakeFleet]]:
+def fake_fleet(harness_seed: int, harness_clock: SimClock) -> Iterator[Callable[..., FakeFleet]]:
     """Start in-process fakes: ``fake_fleet("magento", "netsuite")``. All share the seed, the
     clock and the profile of the first ERP named; stopped after the test."""
     with ExitStack() as stack:
+
         def start(*vendors: str, **options: Any) -> FakeFleet:
             erps = [v for v in vendors if v in ERP_KINDS]
             profile = default_profile(erps[0]) if erps else None
-            return stack.enter_context(mock(*vendors, seed=harness_seed, clock=harness_clock,
-                                            profile=profile, **options))
+            return stack.enter_context(
+                mock(*vendors, seed=harness_seed, clock=harness_clock, profile=profile, **options)
+            )
 
         yield start
 

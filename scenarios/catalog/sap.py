@@ -121,8 +121,7 @@ def _lose_order_answers(ctx: Ctx, name: str, calls: list[int]) -> None:
 def partner_lookup(ctx: Ctx) -> list[str]:
     ctx.place(2)
     strangers = [
-        ctx.place(1, poison=True, customer_email=f"no-partner-{n}@example.org")[0]
-        for n in range(2)
+        ctx.place(1, poison=True, customer_email=f"no-partner-{n}@example.org")[0] for n in range(2)
     ]
     ctx.place(2)
     ctx.cycles(10)
@@ -165,4 +164,3 @@ def warehouse_mismatch(ctx: Ctx) -> list[str]:
                 f"but its mapped warehouse {missing} does not exist in {ctx.world.erp}"
             )
     return evidence
-

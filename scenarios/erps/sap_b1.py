@@ -146,8 +146,11 @@ class NaiveSapB1:
             "/BusinessPartners", {"$filter": f"EmailAddress eq '{email}'", "$select": "CardCode"}
         )
         lines = [
-            {"ItemCode": item["sku"], "Quantity": item.get("qty_ordered"),
-             "UnitPrice": item.get("price")}
+            {
+                "ItemCode": item["sku"],
+                "Quantity": item.get("qty_ordered"),
+                "UnitPrice": item.get("price"),
+            }
             for item in order.get("items") or []
             if not item.get("parent_item_id")
         ]
