@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from contracts.magento.async_schema import ASYNC_RESPONSE_SCHEMA
 from contracts.magento.schema import (
+    GUEST_IMPLEMENTED,
+    GUEST_REFERENCE_FILE,
     IMPLEMENTED,
     REFERENCE_FILE,
     ReferenceNotFound,
     allow_null,
     extract_subset,
+    guest_reference_path,
     json_schema,
     load_reference,
     reference_dir,
@@ -16,11 +20,15 @@ from contracts.magento.schema import (
 )
 
 __all__ = [
+    "ASYNC_RESPONSE_SCHEMA",
+    "GUEST_IMPLEMENTED",
+    "GUEST_REFERENCE_FILE",
     "IMPLEMENTED",
     "REFERENCE_FILE",
     "ReferenceNotFound",
     "allow_null",
     "extract_subset",
+    "guest_reference_path",
     "json_schema",
     "load_reference",
     "reference_dir",

@@ -1,8 +1,9 @@
 """The Magento admin Web API schema (Swagger 2.0): locate it, cut out the implemented subset.
 
 The reference is Adobe's ``admin-schema-2.4.9.yaml`` (AdobeDocs/commerce-webapi), 1.1 MB and
-493 paths. It is reference data outside this repository: ``$HARNESS_REFERENCE_DIR`` if set,
-else ``<repo root>/../shared/reference``, in its ``magento/`` folder.
+493 paths; the storefront routes are also checked against ``guest-schema-2.4.9.yaml``. Both are
+reference data outside this repository: ``$HARNESS_REFERENCE_DIR`` if set, else
+``<repo root>/../shared/reference``, in its ``magento/`` folder.
 
 :func:`extract_subset` keeps only the given ``(METHOD, path)`` operations and every definition
 they reference, transitively, as a Swagger 2.0 document. :func:`json_schema` turns one schema of
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 
 REFERENCE_FILE = "admin-schema-2.4.9.yaml"
+GUEST_REFERENCE_FILE = "guest-schema-2.4.9.yaml"
 VENDOR_DIR = "magento"
 REF_PREFIX = "#/definitions/"
 TOP_KEYS = ("swagger", "info", "host", "basePath", "schemes", "securityDefinitions")
@@ -62,6 +64,70 @@ IMPLEMENTED: tuple[tuple[str, str], ...] = (
     ("GET", "/V1/store/storeGroups"),
     ("GET", "/V1/store/websites"),
     ("GET", "/V1/store/storeConfigs"),
+    ("POST", "/V1/products/base-prices"),
+    ("POST", "/V1/products/base-prices-information"),
+    ("POST", "/V1/products/cost"),
+    ("POST", "/V1/products/cost-information"),
+    ("POST", "/V1/products/cost-delete"),
+    ("POST", "/V1/products/special-price"),
+    ("POST", "/V1/products/special-price-information"),
+    ("POST", "/V1/products/special-price-delete"),
+    ("POST", "/V1/products/tier-prices"),
+    ("PUT", "/V1/products/tier-prices"),
+    ("POST", "/V1/products/tier-prices-information"),
+    ("POST", "/V1/products/tier-prices-delete"),
+    ("GET", "/V1/stockItems/{productSku}"),
+    ("PUT", "/V1/products/{productSku}/stockItems/{itemId}"),
+    ("GET", "/V1/stockStatuses/{productSku}"),
+    ("GET", "/V1/bulk/{bulkUuid}/status"),
+    ("GET", "/V1/bulk/{bulkUuid}/detailed-status"),
+    ("GET", "/V1/bulk/{bulkUuid}/operation-status/{status}"),
+    ("GET", "/V1/bulk"),
+    ("POST", "/V1/integration/customer/token"),
+    ("POST", "/V1/customers"),
+    ("PUT", "/V1/customers/{customerId}"),
+    ("DELETE", "/V1/customers/{customerId}"),
+    ("GET", "/V1/customerGroups/search"),
+    ("GET", "/V1/customerGroups/{id}"),
+    ("GET", "/V1/company/"),
+    ("POST", "/V1/company/"),
+    ("GET", "/V1/company/{companyId}"),
+    ("PUT", "/V1/company/{companyId}"),
+    ("DELETE", "/V1/company/{companyId}"),
+    ("GET", "/V1/companyCredits/"),
+    ("GET", "/V1/companyCredits/{creditId}"),
+    ("GET", "/V1/companyCredits/company/{companyId}"),
+    ("PUT", "/V1/companyCredits/{id}"),
+    ("POST", "/V1/companyCredits/{creditId}/increaseBalance"),
+    ("POST", "/V1/companyCredits/{creditId}/decreaseBalance"),
+    ("GET", "/V1/companyCredits/history"),
+    ("POST", "/V1/guest-carts"),
+    ("GET", "/V1/guest-carts/{cartId}"),
+    ("GET", "/V1/guest-carts/{cartId}/items"),
+    ("POST", "/V1/guest-carts/{cartId}/items"),
+    ("DELETE", "/V1/guest-carts/{cartId}/items/{itemId}"),
+    ("POST", "/V1/guest-carts/{cartId}/estimate-shipping-methods"),
+    ("POST", "/V1/guest-carts/{cartId}/shipping-information"),
+    ("GET", "/V1/guest-carts/{cartId}/payment-methods"),
+    ("GET", "/V1/guest-carts/{cartId}/totals"),
+    ("POST", "/V1/guest-carts/{cartId}/payment-information"),
+    ("POST", "/V1/carts/mine"),
+    ("GET", "/V1/carts/mine"),
+    ("GET", "/V1/carts/mine/items"),
+    ("POST", "/V1/carts/mine/items"),
+    ("DELETE", "/V1/carts/mine/items/{itemId}"),
+    ("POST", "/V1/carts/mine/estimate-shipping-methods"),
+    ("POST", "/V1/carts/mine/shipping-information"),
+    ("GET", "/V1/carts/mine/payment-methods"),
+    ("GET", "/V1/carts/mine/totals"),
+    ("POST", "/V1/carts/mine/payment-information"),
+)
+
+# The implemented operations the guest schema (guest-schema-2.4.9.yaml) also describes.
+GUEST_IMPLEMENTED: tuple[tuple[str, str], ...] = tuple(
+    (method, path) for method, path in IMPLEMENTED
+    if path.startswith("/V1/guest-carts")
+    or (method, path) in {("POST", "/V1/customers"), ("POST", "/V1/integration/customer/token")}
 )
 
 
@@ -80,15 +146,20 @@ def reference_dir() -> Path:
     return Path(env) if env else repo_root().parent / "shared" / "reference"
 
 
-def reference_path(base: Path | None = None) -> Path:
-    path = (base or reference_dir()) / VENDOR_DIR / REFERENCE_FILE
+def reference_path(base: Path | None = None, name: str = REFERENCE_FILE) -> Path:
+    """The admin schema (or another of Adobe's schemas by file ``name``)."""
+    path = (base or reference_dir()) / VENDOR_DIR / name
     if not path.is_file():
         raise ReferenceNotFound(
-            f"Magento reference schema not found at {path}. Put Adobe's {REFERENCE_FILE} "
+            f"Magento reference schema not found at {path}. Put Adobe's {name} "
             f"(AdobeDocs/commerce-webapi, src/openapi) in <dir>/{VENDOR_DIR}/ and set "
             "HARNESS_REFERENCE_DIR=<dir>, or keep it in ../shared/reference next to the repo."
         )
     return path
+
+
+def guest_reference_path(base: Path | None = None) -> Path:
+    return reference_path(base, GUEST_REFERENCE_FILE)
 
 
 def load_reference(path: Path | None = None) -> dict[str, Any]:

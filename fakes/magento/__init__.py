@@ -3,7 +3,8 @@
 Paths are served as in production under the server root: ``/rest/V1/...``,
 ``/rest/<store_code>/V1/...`` and ``/rest/all/V1/...``. Credentials: the admin user for
 ``POST /V1/integration/admin/token``, the integration's access token (Bearer, or OAuth 1.0a with
-the consumer key/secret and token secret).
+the consumer key/secret and token secret), and the seeded customers' password for
+``POST /V1/integration/customer/token``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def credentials(backend: VendorBackend) -> dict[str, str]:
         "consumer_key": state.consumer_key,
         "consumer_secret": state.consumer_secret,
         "access_token_secret": state.access_token_secret,
+        "customer_password": state.customer_password,
     }
 
 

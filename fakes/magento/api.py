@@ -7,9 +7,16 @@
 3. ``RequestValidator``: the route's ACL resources against the caller (Bearer admin JWT,
    Bearer integration token, or an OAuth 1.0a signature); failing that, 401
    ``The consumer isn't authorized to access %resources.``.
+   A ``self`` route (``/V1/carts/mine``) needs a customer token; an anonymous route still
+   learns who calls when a valid token is sent.
 4. Input: the query (GET/DELETE, PHP-style ``a[b][0][c]`` keys) or the JSON body
    (POST/PUT), then the route's path parameters; see :mod:`fakes.magento.inputs`.
 5. The backend call; its result is rendered as JSON (a bare string, number or boolean too).
+
+``/rest/<store>/async/V1/...`` validates the input the same way and queues it (202, see
+:mod:`fakes.magento.bulk`); ``/async/bulk/V1/...`` takes a JSON array of such inputs, with
+``by<Param>`` segments instead of path parameters, each entity carrying its own parameters.
+Before anything else the backend's async consumer catches up with the clock.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from flask import Flask, Response, request
 
 from fakes.core.backend import VendorBackend
 from fakes.magento import routes
+from fakes.magento.auth import Caller
 from fakes.magento.errors import (
     BACKEND_KEY,
     INTERNAL,
@@ -36,6 +44,7 @@ from fakes.magento.errors import (
 from fakes.magento.inputs import process
 from fakes.magento.state import MagentoBackend
 from fakes.magento.stores import Store, by_code
+from fakes.magento.webapi import SELF
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 ALLOWED = ("GET", "POST", "PUT", "DELETE")
@@ -51,30 +60,57 @@ def register_routes(app: Flask, backend: VendorBackend) -> None:
     @app.route("/rest/<path:path>", methods=METHODS)
     def rest(path: str) -> Response:
         try:
-            return json_response(dispatch(backend, path))
+            data, status = dispatch(backend, path)
+            return json_response(data, status)
         except MagentoError as exc:
             return error_response(exc)
         except Exception:  # noqa: BLE001 - Magento masks every unexpected error
             return json_response({"message": INTERNAL.format(backend.next_report_id())}, 500)
 
 
-def dispatch(backend: MagentoBackend, path: str) -> Any:
+def dispatch(backend: MagentoBackend, path: str) -> tuple[Any, int]:
+    backend.tick()
     store, parts = split_store(path)
     method = request.method.upper()
     if method not in ALLOWED:
         raise InputError("Request method is invalid.")
+    if parts[:1] == ["async"]:
+        bulk = parts[1:2] == ["bulk"]
+        return dispatch_async(backend, store, method, parts[2 if bulk else 1:], bulk), 202
     found = routes.find(method, parts)
     if found is None:
         raise RouteNotFound()
     route, path_params = found
-    if route.acl:
-        authorise(backend, route)
+    caller = authorise(backend, route)
     data = request_data(method)
     data.update(path_params)
     args = process(route.params, data)
     check_page_size(backend, args)
-    context = routes.Context(store=store, base_url=request.host_url)
-    return route.handler(backend, args, context)
+    context = routes.Context(store=store, base_url=request.host_url, caller=caller)
+    return route.handler(backend, args, context), 200
+
+
+def dispatch_async(backend: MagentoBackend, store: Store, method: str, parts: list[str],
+                   bulk: bool) -> dict[str, Any]:
+    """``AsynchronousRequestProcessor``: validate every entity, then queue them as one bulk."""
+    found = routes.find_async(method, parts, bulk)
+    if found is None:
+        raise RouteNotFound()
+    route, path_params = found
+    caller = authorise(backend, route)
+    if bulk:
+        entities = [process(route.params, entity) for entity in bulk_entities()]
+    else:
+        data = request_data(method)
+        data.update(path_params)
+        entities = [process(route.params, data)]
+    return backend.schedule((route.method, route.path), route.service, entities, store, caller)
+
+
+def bulk_entities() -> list[dict[str, Any]]:
+    """The request bodies of a bulk call: each array element that is an object (or array)."""
+    body = php_array(decode_body())
+    return [php_array(v) for v in body.values() if isinstance(v, dict | list)]
 
 
 def split_store(path: str) -> tuple[Store, list[str]]:
@@ -87,19 +123,28 @@ def split_store(path: str) -> tuple[Store, list[str]]:
     return default, parts
 
 
-def authorise(backend: MagentoBackend, route: routes.Route) -> None:
+def authorise(backend: MagentoBackend, route: routes.Route) -> Caller | None:
+    """The caller, when it may use the route; an anonymous route allows anyone."""
     header = request.headers.get("Authorization", "")
     query = list(request.args.items(multi=True))
     caller = backend.caller(header, request.method, request.base_url, query)
-    if caller is None:
+    if not route.acl:
+        return caller
+    if caller is None or (route.acl == SELF) != (caller.kind == "customer"):
         raise consumer_not_authorized(route.acl)
     if caller.resources is not None and not set(route.acl) <= caller.resources:
         raise consumer_not_authorized(route.acl)
+    return caller
 
 
 def request_data(method: str) -> dict[str, Any]:
     if method in ("GET", "DELETE"):
         return parse_query(list(request.args.items(multi=True)))
+    return php_array(decode_body())
+
+
+def decode_body() -> Any:
+    """The JSON body, after Magento's ``Content-Type`` checks; an empty body is ``{}``."""
     raw = request.get_data()
     if not raw.strip():
         return {}
@@ -111,10 +156,9 @@ def request_data(method: str) -> dict[str, Any]:
             f"Server cannot understand Content-Type HTTP header media type {content_type}"
         )
     try:
-        body = json.loads(raw)
+        return json.loads(raw)
     except ValueError:
         raise WebapiError("Decoding error.") from None
-    return php_array(body)
 
 
 def php_array(body: Any) -> dict[str, Any]:

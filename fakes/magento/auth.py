@@ -11,6 +11,9 @@
   turns it on). OAuth 1.0a signed requests are checked in :mod:`fakes.magento.oauth`.
 * Revoking admin tokens (an event, or the ``expire_tokens`` fault) invalidates every admin token
   issued so far, as ``revokeAdminAccessToken`` or a password change does.
+* ``POST /V1/integration/customer/token`` issues a customer JWT (``utypid`` 3) valid for the
+  customer token lifetime (1 h); it grants the ``self`` resource of ``/V1/carts/mine...``.
+  Seeded customers share one password (``customer_password`` in the credentials).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 ADMIN_USER_ID = 1
 USER_TYPE_INTEGRATION = 1
 USER_TYPE_ADMIN = 2
+USER_TYPE_CUSTOMER = 3
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -37,6 +41,7 @@ class Caller:
 
     kind: str
     resources: frozenset[str] | None = None
+    user_id: int | None = None
 
 
 @dataclass
@@ -50,6 +55,7 @@ class AuthState:
     consumer_secret: str
     access_token_secret: str
     jwt_secret: str
+    customer_password: str
     failures: int = 0
     locked_until: float = 0.0
     revoked_before: float = -1.0
@@ -69,6 +75,7 @@ class AuthState:
             consumer_secret=token(),
             access_token_secret=token(),
             jwt_secret=token(64),
+            customer_password="Customer-" + token(10) + "!1",
         )
 
 
@@ -80,10 +87,11 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def issue_jwt(state: AuthState, now: datetime, lifetime_s: float) -> str:
+def issue_jwt(state: AuthState, now: datetime, lifetime_s: float,
+              user_type: int = USER_TYPE_ADMIN, uid: int = ADMIN_USER_ID) -> str:
     iat = max(int(now.timestamp()), int(state.revoked_before) + 1)
     header = _b64(json.dumps({"kid": "1", "alg": "HS256"}, separators=(",", ":")).encode())
-    claims = {"uid": ADMIN_USER_ID, "utypid": USER_TYPE_ADMIN, "iat": iat}
+    claims = {"uid": uid, "utypid": user_type, "iat": iat}
     if lifetime_s > 0:
         claims["exp"] = iat + int(lifetime_s)
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
@@ -110,7 +118,8 @@ def read_jwt(state: AuthState, token: str, now: datetime) -> dict[str, Any] | No
     stamp = now.timestamp()
     if "exp" in claims and stamp >= float(claims["exp"]):
         return None
-    if float(claims.get("iat", 0)) <= state.revoked_before:
+    admin = claims.get("utypid") == USER_TYPE_ADMIN
+    if admin and float(claims.get("iat", 0)) <= state.revoked_before:
         return None
     return claims
 
@@ -133,8 +142,11 @@ def login(
 
 
 def bearer(state: AuthState, token: str, now: datetime, options: dict[str, Any]) -> Caller | None:
-    if read_jwt(state, token, now) is not None:
-        return Caller("admin")
+    claims = read_jwt(state, token, now)
+    if claims is not None and claims.get("utypid") == USER_TYPE_CUSTOMER:
+        return Caller("customer", frozenset({"self"}), int(claims["uid"]))
+    if claims is not None:
+        return Caller("admin", user_id=ADMIN_USER_ID)
     allowed = options["allow_bearer_integration_token"]
     if allowed and hmac.compare_digest(token, state.integration_token):
         return integration_caller(options)
@@ -143,7 +155,7 @@ def bearer(state: AuthState, token: str, now: datetime, options: dict[str, Any])
 
 def integration_caller(options: dict[str, Any]) -> Caller:
     granted = options.get("integration_resources")
-    return Caller("integration", None if granted is None else frozenset(granted))
+    return Caller("integration", None if granted is None else frozenset(granted), 1)
 
 
 def revoke_admin_tokens(state: AuthState, now: datetime) -> None:

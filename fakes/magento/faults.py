@@ -7,12 +7,19 @@
                     ``The consumer isn't authorized to access %resources.``.
 ``maintenance``     ``bin/magento maintenance:enable``: 503 with the HTML page of
                     ``pub/errors/503.php`` instead of JSON.
+``partial_price_batch``  a price write (base, special, tier or cost prices; sync, async or bulk)
+                    still answers 200 but refuses ``params.reject`` (default 1) of its valid
+                    rows with the storage's own message for an unknown SKU, as if those
+                    products had been deleted meanwhile. ``params.which``: ``last`` (default),
+                    ``first`` or ``spread``; ``params.message`` replaces the message. An async
+                    write is refused when the consumer runs it.
 
 Rate limiting (2.4.7+) needs nothing here: the core ``throttle`` effect renders Magento's 429.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from flask import Response
@@ -55,8 +62,26 @@ def maintenance(backend: VendorBackend, fault: Fault, request: RequestInfo) -> R
     return response
 
 
+PRICE_WRITES = re.compile(
+    r"/V1/products/(base-prices|special-price|special-price-delete|tier-prices|"
+    r"tier-prices-delete|cost)$")
+
+
+def partial_price_batch(backend: VendorBackend, fault: Fault,
+                        request: RequestInfo) -> Response | None:
+    assert isinstance(backend, MagentoBackend)
+    if request.method not in ("POST", "PUT") or not PRICE_WRITES.search(request.path):
+        return None
+    params = fault.spec.effect.params
+    message = params.get("message")
+    backend.prices.arm_rejection(int(params.get("reject", 1)), str(params.get("which", "last")),
+                                 None if message is None else str(message))
+    return None
+
+
 VENDOR_FAULTS: Mapping[str, VendorFaultHandler] = {
     "expire_tokens": expire_tokens,
     "unauthorized": unauthorized,
     "maintenance": maintenance,
+    "partial_price_batch": partial_price_batch,
 }

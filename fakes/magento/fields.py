@@ -498,3 +498,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "attribute": ("attribute_code", "value"),
 }
+
+
+def _merge() -> None:
+    from fakes.magento import fields_commerce
+
+    INTERFACES.update(fields_commerce.INTERFACES)
+    REQUIRED.update(fields_commerce.REQUIRED)
+
+
+_merge()

@@ -35,13 +35,13 @@ class DeductionFailed(Exception):
 @dataclass
 class Inventory:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     reservations: list[dict[str, Any]] = field(default_factory=list)
     next_reservation: int = 1
 
     @staticmethod
-    def key(sku: str, source_code: str) -> str:
-        return json.dumps([sku, source_code])
+    def key(sku: str, source_code: str) -> tuple[str, str]:
+        return (sku, source_code)
 
     def add_source(self, code: str, name: str, postcode: str, country: str = "GB") -> None:
         self.sources[code] = {
@@ -107,11 +107,9 @@ class Inventory:
         self.next_reservation += 1
 
     def salable(self, sku: str) -> float:
-        on_hand = sum(
-            row["quantity"] for row in self.items.values()
-            if row["sku"] == sku and row["status"] == 1
-            and self.sources.get(row["source_code"], {}).get("enabled")
-        )
+        rows = [(self.item(sku, code), source) for code, source in self.sources.items()]
+        on_hand = sum(row["quantity"] for row, source in rows
+                      if row is not None and row["status"] == 1 and source.get("enabled"))
         reserved = sum(r["quantity"] for r in self.reservations if r["sku"] == sku)
         return float(on_hand + reserved)
 

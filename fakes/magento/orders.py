@@ -28,9 +28,17 @@ EDITABLE_SKIP = {"entity_id", "items", "billing_address", "payment", "status_his
                  "extension_attributes"}
 
 
+PAYMENT_TITLES = {"braintree": "Credit Card (Braintree)", "checkmo": "Check / Money order",
+                  "banktransfer": "Bank Transfer Payment"}
+
+
 @dataclass
 class PlaceRequest:
-    """What the ``place_order`` event asks for."""
+    """What the ``place_order`` event (or a cart's checkout) asks for.
+
+    ``prices`` are unit prices by SKU (the catalogue's final prices); ``guest_name`` makes the
+    order a guest order for that name even when the email belongs to a customer account.
+    """
 
     lines: list[dict[str, Any]]
     store: Store
@@ -38,6 +46,10 @@ class PlaceRequest:
     increment_id: str | None = None
     shipping_address: dict[str, Any] | str | None = None
     paid: bool = True
+    billing_address: dict[str, Any] | None = None
+    payment_method: str | None = None
+    prices: dict[str, float] | None = None
+    guest_name: tuple[str, str] | None = None
 
 
 @dataclass
@@ -89,12 +101,13 @@ def place(sales: Sales, catalog: Catalog, inventory: Inventory, request: PlaceRe
     if sales.clash(increment_id, store.id, None):
         raise ValueError(f"{UNIQUE_VIOLATION}: increment_id {increment_id} in store {store.id}")
     order_id = sales.next_id("order")
-    customer = _pick_customer(catalog, request.customer_email, order_id)
+    customer = _guest(request) or pick_customer(catalog, request.customer_email, order_id)
     order = _order_header(order_id, increment_id, store, customer, request, now)
-    order["items"] = [_item(sales, catalog, line, order, options) for line in request.lines]
+    order["items"] = [_item(sales, catalog, line, order, options, _unit_price(request, line))
+                      for line in request.lines]
     _totals(order, float(options["shipping_amount"]))
     _addresses(sales, order, customer, request)
-    order["payment"] = _payment(sales, order, request.paid)
+    order["payment"] = _payment(sales, order, request.paid, request.payment_method)
     order["extension_attributes"] = _extension(order, request.shipping_address)
     sales.orders[order_id] = order
     _reserve(inventory, catalog, order, -1.0, "order_placed")
@@ -112,15 +125,29 @@ def _check_lines(lines: Any) -> None:
             raise ValueError(f"qty must be a number: {line!r}")
 
 
-def _pick_customer(catalog: Catalog, email: str | None, order_id: int) -> dict[str, Any]:
-    if email is None:
+def pick_customer(catalog: Catalog, email: str | None, order_id: int) -> dict[str, Any]:
+    if email is None and catalog.customers:
         customers = [catalog.customers[k] for k in sorted(catalog.customers)]
         return customers[(order_id - 1) % len(customers)]
-    found = catalog.customer_by_email(email)
+    found = catalog.customer_by_email(email) if email is not None else None
     if found is not None:
         return found
     return {"id": None, "email": email, "firstname": "Guest", "lastname": "Customer",
             "group_id": GROUP_IDS["NOT LOGGED IN"], "addresses": []}
+
+
+def _guest(request: PlaceRequest) -> dict[str, Any] | None:
+    if request.guest_name is None:
+        return None
+    first, last = request.guest_name
+    return {"id": None, "email": request.customer_email, "firstname": first, "lastname": last,
+            "group_id": GROUP_IDS["NOT LOGGED IN"], "addresses": []}
+
+
+def _unit_price(request: PlaceRequest, line: dict[str, Any]) -> float | None:
+    if request.prices is None:
+        return None
+    return request.prices.get(str(line["sku"]))
 
 
 def _order_header(order_id: int, increment_id: str, store: Store, customer: dict[str, Any],
@@ -150,11 +177,13 @@ def _order_header(order_id: int, increment_id: str, store: Store, customer: dict
 
 
 def _item(sales: Sales, catalog: Catalog, line: dict[str, Any], order: Order,
-          options: dict[str, Any]) -> dict[str, Any]:
+          options: dict[str, Any], unit_price: float | None = None) -> dict[str, Any]:
     sku = str(line["sku"])
     qty = float(line.get("qty", 1))
     product = catalog.products.get(sku)
     price = float(product["price"]) if product else UNKNOWN_SKU_PRICE
+    if unit_price is not None:
+        price = unit_price
     weight = float(product["weight"]) if product else 1.0
     row_total = money(price * qty)
     rate = float(options["tax_rate"])
@@ -236,19 +265,22 @@ def _addresses(sales: Sales, order: Order, customer: dict[str, Any], request: Pl
         order["_shipping_address"] = None
         return
     overrides = given if isinstance(given, dict) else {}
-    order["billing_address"] = _address(sales, order, "billing", customer, {})
+    billing = request.billing_address or {}
+    order["billing_address"] = _address(sales, order, "billing", customer, billing)
     order["billing_address_id"] = order["billing_address"]["entity_id"]
     order["_shipping_address"] = _address(sales, order, "shipping", customer, overrides)
 
 
-def _payment(sales: Sales, order: Order, paid: bool) -> dict[str, Any]:
+def _payment(sales: Sales, order: Order, paid: bool, method: str | None) -> dict[str, Any]:
     grand = order["grand_total"]
+    method = method or ("braintree" if paid else "checkmo")
+    card = method == "braintree"
     return {
         "entity_id": sales.next_id("order_payment"), "parent_id": order["entity_id"],
-        "method": "braintree" if paid else "checkmo",
-        "account_status": None, "cc_last4": "1111" if paid else None,
-        "cc_type": "VI" if paid else None,
-        "additional_information": ["Credit Card (Braintree)" if paid else "Check / Money order"],
+        "method": method,
+        "account_status": None, "cc_last4": "1111" if card else None,
+        "cc_type": "VI" if card else None,
+        "additional_information": [PAYMENT_TITLES.get(method, method)],
         "amount_ordered": grand, "base_amount_ordered": grand,
         "shipping_amount": order["shipping_amount"],
         "base_shipping_amount": order["shipping_amount"],

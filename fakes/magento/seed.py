@@ -9,6 +9,9 @@ is in stock (status 1) when its quantity is positive.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from fakes.core.dataset import Dataset, SeedProfile
@@ -24,8 +27,26 @@ class Seeded:
     inventory: Inventory
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building 100 000 products allocates millions of containers and none is garbage: cyclic
+    collection passes during the build only cost time (about half of it for ``large``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(dataset: Dataset, profile: SeedProfile) -> Seeded:
     del profile  # Magento keeps the dataset's own codes; the profile maps the ERP side.
+    with _no_gc():
+        return _build(dataset)
+
+
+def _build(dataset: Dataset) -> Seeded:
     catalog = Catalog.from_dataset(dataset)
     inventory = Inventory()
     for index, code in enumerate(dataset.sources):

@@ -8,32 +8,56 @@ Options (``Fake(options=...)``): ``allow_bearer_integration_token`` (True),
 ``integration_resources`` (None = every ACL resource), ``tax_rate`` (20 %), ``shipping_amount``
 (5.00 flat per order), ``invoice_paid_orders`` (True: a paid checkout is invoiced at once, as an
 online capture is), ``backorders`` (False: a shipment needs the quantity at its source),
-``input_limit_enabled`` (False), ``default_page_size`` (20) and ``max_page_size`` (300).
+``input_limit_enabled`` (False), ``default_page_size`` (20) and ``max_page_size`` (300),
+``customer_token_lifetime_s`` (1 h), and for the async consumer ``consumers_running`` (True),
+``consumer_interval_s`` (5 simulated seconds between runs) and ``consumer_batch_size`` (100
+operations per run).
+
+The consumer catches up with the clock (:meth:`MagentoBackend.tick`) at every request, event
+and snapshot; the price, checkout, account and B2B services live in their own modules
+(:mod:`fakes.magento.prices`, :mod:`~fakes.magento.checkout`, :mod:`~fakes.magento.accounts`,
+:mod:`~fakes.magento.companies`, :mod:`~fakes.magento.bulk`).
 """
 
 from __future__ import annotations
 
+import copy
+import json
 from datetime import datetime
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.magento import auth, documents, orders, rules
+from fakes.magento import accounts, auth, checkout, documents, legacy_stock, orders, rules
 from fakes.magento.auth import AuthState, Caller
+from fakes.magento.bulk import (
+    DEADLOCK,
+    NOT_RETRIABLY_FAILED,
+    RETRIABLY_FAILED,
+    BulkQueue,
+    Submission,
+    success_message,
+)
 from fakes.magento.catalog import stamp, stock_item
+from fakes.magento.checkout import Carts
+from fakes.magento.companies import Companies
 from fakes.magento.errors import (
     PRODUCT_NOT_FOUND,
     SIGN_IN_INCORRECT,
     InputError,
+    MagentoError,
     NoSuchEntity,
     NotAuthorized,
     entity_not_found,
+    render,
 )
 from fakes.magento.oauth import verify_oauth
 from fakes.magento.orders import PlaceRequest, Sales
 from fakes.magento.output import prune
+from fakes.magento.prices import PriceBook
 from fakes.magento.search import Columns, run
 from fakes.magento.seed import build
-from fakes.magento.stores import STORES, Store, by_code, frontend_stores
+from fakes.magento.stores import STORES, Store, by_code, by_id, frontend_stores
+from fakes.magento.webapi import Context
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     "allow_bearer_integration_token": True,
@@ -48,7 +72,12 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "input_limit_enabled": False,
     "default_page_size": 20,
     "max_page_size": 300,
+    "customer_token_lifetime_s": 3600,
+    "consumers_running": True,
+    "consumer_interval_s": 5.0,
+    "consumer_batch_size": 100,
 }
+CartRef = str | int  # a guest cart's masked id, or the customer id of ``/carts/mine``
 ORDER_COLUMNS = Columns.of("order")
 SHIPMENT_COLUMNS = Columns.of("shipment")
 INVOICE_COLUMNS = Columns.of("invoice")
@@ -61,6 +90,8 @@ PRODUCT_COLUMNS = Columns.of(
     eav=True,
 )
 CUSTOMER_COLUMNS = Columns.of("customer", {"entity_id": "number"}, eav=True)
+GROUP_COLUMNS = Columns.of("customer_group")
+OPERATION_COLUMNS = Columns.of("bulk_operation")
 
 
 class MagentoBackend(VendorBackend):
@@ -74,6 +105,13 @@ class MagentoBackend(VendorBackend):
         self.inventory = seeded.inventory
         self.sales = Sales()
         self.reports = 0
+        self.prices = PriceBook()
+        self.bulk = BulkQueue(seed=self.ctx.rng.seed,
+                              running=bool(self.options["consumers_running"]),
+                              next_run=self.now.timestamp() + self._interval)
+        self.carts = Carts(seed=self.ctx.rng.seed)
+        self.companies = Companies()
+        self.passwords: dict[int, str] = {}
 
     @property
     def now(self) -> datetime:
@@ -88,6 +126,15 @@ class MagentoBackend(VendorBackend):
         if not auth.login(self.auth, username, password, self.now, self.options):
             raise NotAuthorized(SIGN_IN_INCORRECT)
         return auth.issue_jwt(self.auth, self.now, float(self.options["admin_token_lifetime_s"]))
+
+    def customer_token(self, username: str, password: str) -> str:
+        customer = accounts.login(self.catalog, self.passwords, self.auth.customer_password,
+                                  username, password)
+        if customer is None:
+            raise NotAuthorized(SIGN_IN_INCORRECT)
+        lifetime = float(self.options["customer_token_lifetime_s"])
+        return auth.issue_jwt(self.auth, self.now, lifetime, auth.USER_TYPE_CUSTOMER,
+                              int(customer["id"]))
 
     def caller(self, authorization: str, method: str, url: str,
                params: list[tuple[str, str]]) -> Caller | None:
@@ -189,6 +236,9 @@ class MagentoBackend(VendorBackend):
         row = self.inventory.item(product["sku"], "default")
         out["extension_attributes"] = {**product["extension_attributes"],
                                        "stock_item": stock_item(product, row)}
+        out["tier_prices"] = self.prices.product_tiers(product)
+        out["custom_attributes"] = (out["custom_attributes"]
+                                    + self.prices.product_attributes(product["sku"]))
         return dict(out)
 
     def customer(self, customer_id: int) -> dict[str, Any]:
@@ -203,6 +253,25 @@ class MagentoBackend(VendorBackend):
         result = run(rows, criteria, CUSTOMER_COLUMNS)
         result["items"] = [self.customer(r["id"]) for r in result["items"]]
         return result
+
+    def create_customer(self, data: dict[str, Any], password: str | None, store: Store,
+                        caller: Caller | None) -> dict[str, Any]:
+        if password:
+            accounts.check_password(password)
+        trusted = caller is not None and caller.kind in ("admin", "integration")
+        created = accounts.create(self.catalog, data, store, self.now, trusted)
+        self.passwords[int(created["id"])] = password or ""
+        return self.customer(int(created["id"]))
+
+    def update_customer(self, customer_id: int, data: dict[str, Any]) -> dict[str, Any]:
+        accounts.update(self.catalog, customer_id, data, self.now)
+        return self.customer(customer_id)
+
+    def delete_customer(self, customer_id: int) -> bool:
+        return accounts.delete(self.catalog, customer_id)
+
+    def customer_groups(self, criteria: dict[str, Any]) -> dict[str, Any]:
+        return run(accounts.groups(), criteria, GROUP_COLUMNS)
 
     # -- MSI ---------------------------------------------------------------------------------
     def sources(self, criteria: dict[str, Any] | None) -> dict[str, Any]:
@@ -233,6 +302,159 @@ class MagentoBackend(VendorBackend):
             raise NoSuchEntity('Stock with id "%value" does not exist.', {"value": stock_id})
         return self.inventory.salable(sku)
 
+    # -- legacy CatalogInventory ------------------------------------------------------------
+    def stock_item(self, sku: str) -> dict[str, Any]:
+        return prune(legacy_stock.item(self.catalog, self.inventory, sku), "stock_item")
+
+    def stock_status(self, sku: str) -> dict[str, Any]:
+        status = legacy_stock.status(self.catalog, self.inventory, sku)
+        status["stock_item"] = prune(status["stock_item"], "stock_item")
+        return status
+
+    def update_stock_item(self, sku: str, data: dict[str, Any]) -> int:
+        return legacy_stock.update(self.catalog, self.inventory, sku, data)
+
+    # -- async and bulk ----------------------------------------------------------------------
+    @property
+    def _interval(self) -> float:
+        return float(self.options["consumer_interval_s"])
+
+    def schedule(self, route_key: tuple[str, str], service: str,
+                 entities: list[dict[str, Any]], store: Store,
+                 caller: Caller | None) -> dict[str, Any]:
+        """``publishMass``: one bulk of open operations, answered with 202 by the REST layer."""
+        submission = Submission(route_key, service, entities,
+                                "all" if store.id == 0 else store.code,
+                                caller.kind if caller else "guest",
+                                caller.user_id if caller else None)
+        return self.bulk.schedule(submission, self.now)
+
+    def tick(self) -> None:
+        """Run the consumer for every run due by now (the simulated clock may have moved)."""
+        batch = int(self.options["consumer_batch_size"])
+        for run_at, operation in self.bulk.due(self.now.timestamp(), self._interval, batch):
+            self._run_operation(operation, run_at)
+
+    def _run_operation(self, operation: dict[str, Any], run_at: float) -> None:
+        failure = self.bulk.pop_armed_failure()
+        if failure is not None:
+            status = RETRIABLY_FAILED if failure["retriable"] else NOT_RETRIABLY_FAILED
+            self.bulk.finish(operation, run_at, status, failure["message"], 0, None)
+            return
+        from fakes.magento.routes import by_key  # the route table imports this module
+
+        route = by_key(*operation["_route"])
+        store = by_code(operation["_store"]) or STORES[1]
+        context = Context(store, "", Caller(operation["_caller"]))
+        try:
+            output = route.handler(self, copy.deepcopy(operation["_args"]), context)
+        except MagentoError as exc:
+            message = render(exc.message, exc.parameters)
+            self.bulk.finish(operation, run_at, NOT_RETRIABLY_FAILED, message, 0, None)
+        except Exception as exc:  # noqa: BLE001 - OperationProcessor records any failure
+            self.bulk.finish(operation, run_at, NOT_RETRIABLY_FAILED, str(exc), 0, None)
+        else:
+            self.bulk.finish(operation, run_at, 1, success_message(operation["_service"]), None,
+                             json.dumps(output, separators=(",", ":")))
+
+    def bulk_operations(self, criteria: dict[str, Any]) -> dict[str, Any]:
+        rows = self.bulk.rows()
+        result = run(rows, criteria, OPERATION_COLUMNS)
+        result["items"] = [prune(r, "bulk_operation") for r in result["items"]]
+        return result
+
+    def handle_event(self, name: str, payload: dict[str, Any]) -> Any:
+        with self.lock:
+            self.tick()
+            return super().handle_event(name, payload)
+
+    # -- checkout ----------------------------------------------------------------------------
+    def create_cart(self, store: Store, customer_id: int | None) -> CartRef:
+        store = store if store.id else STORES[1]
+        if customer_id is None:
+            return self.carts.create_guest(store, self.now)
+        return self.carts.create_for_customer(self._customer_row(customer_id), store, self.now)
+
+    def _customer_row(self, customer_id: int) -> dict[str, Any]:
+        customer = self.catalog.customers.get(customer_id)
+        if customer is None:
+            raise NoSuchEntity("No such entity with %fieldName = %fieldValue",
+                               {"fieldName": "customerId", "fieldValue": customer_id})
+        return customer
+
+    def _quote(self, ref: CartRef) -> dict[str, Any]:
+        return self.carts.by_mask(ref) if isinstance(ref, str) else self.carts.mine(ref)
+
+    def cart(self, ref: CartRef) -> dict[str, Any]:
+        return checkout.cart_out(self._quote(ref))
+
+    def cart_items(self, ref: CartRef) -> list[dict[str, Any]]:
+        return list(self._quote(ref)["items"])
+
+    def add_cart_item(self, ref: CartRef, item: dict[str, Any]) -> dict[str, Any]:
+        quote = self._quote(ref)
+        product = self.catalog.products.get(str(item.get("sku")))
+        if product is None:
+            raise NoSuchEntity(PRODUCT_NOT_FOUND)
+        qty = float(item.get("qty") or 0)
+        held = sum(i["qty"] for i in quote["items"] if i["sku"] == product["sku"])
+        price = self.prices.final_price(product, held + qty, _group(quote), self.now)
+        salable = self.inventory.salable(product["sku"])
+        return dict(self.carts.add_item(quote, product, qty, salable, price, self.now))
+
+    def remove_cart_item(self, ref: CartRef, item_id: int) -> bool:
+        return self.carts.remove_item(self._quote(ref), item_id)
+
+    def estimate_shipping(self, ref: CartRef) -> list[dict[str, Any]]:
+        quote = self._quote(ref)
+        return checkout.shipping_methods(quote, float(self.options["shipping_amount"]))
+
+    def set_shipping_information(self, ref: CartRef, info: dict[str, Any]) -> dict[str, Any]:
+        quote = self._quote(ref)
+        self.carts.set_shipping(quote, info, self.now)
+        return {"payment_methods": checkout.payment_methods(), "totals": self._totals(quote)}
+
+    def cart_totals(self, ref: CartRef) -> dict[str, Any]:
+        return self._totals(self._quote(ref))
+
+    def cart_payment_methods(self, ref: CartRef) -> list[dict[str, str]]:
+        self._quote(ref)
+        return checkout.payment_methods()
+
+    def _totals(self, quote: dict[str, Any]) -> dict[str, Any]:
+        return checkout.totals(quote, float(self.options["tax_rate"]),
+                               float(self.options["shipping_amount"]))
+
+    def place_cart_order(self, ref: CartRef, payment: dict[str, Any],
+                         billing: dict[str, Any] | None, email: str | None) -> int:
+        """``savePaymentInformationAndPlaceOrder``: the order's entity id."""
+        quote = self._quote(ref)
+        method = str(payment.get("method") or "")
+        self.carts.ready(quote, billing, method)
+        lines = [{"sku": i["sku"], "qty": i["qty"]} for i in quote["items"]]
+        if any(line["qty"] > self.inventory.salable(line["sku"]) for line in lines):
+            raise InputError(checkout.NOT_ALL_AVAILABLE)
+        order = orders.place(self.sales, self.catalog, self.inventory,
+                             self._cart_request(quote, lines, method, email), self.now,
+                             self.options)
+        if method in checkout.PAID_METHODS:
+            self._capture(order)
+        self.carts.close(quote, order, self.now)
+        return int(order["entity_id"])
+
+    def _cart_request(self, quote: dict[str, Any], lines: list[dict[str, Any]], method: str,
+                      email: str | None) -> PlaceRequest:
+        customer = quote["customer"]
+        billing = quote["billing_address"] or quote["shipping_address"]
+        guest = None if customer else (str(billing.get("firstname")),
+                                       str(billing.get("lastname")))
+        store = by_id(quote["store_id"]) or STORES[1]
+        return PlaceRequest(
+            lines, store, customer["email"] if customer else (email or billing.get("email")),
+            shipping_address=quote["shipping_address"], paid=method in checkout.PAID_METHODS,
+            billing_address=billing, payment_method=method,
+            prices={i["sku"]: i["price"] for i in quote["items"]}, guest_name=guest)
+
     # -- stores ------------------------------------------------------------------------------
     def store_views(self) -> list[dict[str, Any]]:
         return [s.view() for s in STORES]
@@ -255,7 +477,15 @@ class MagentoBackend(VendorBackend):
         return result
 
     def snapshot(self) -> dict[str, Any]:
+        self.tick()
         return {
+            "customers": [self.customer(i) for i in self.catalog.customers],
+            "base_prices": {s: p["price"] for s, p in self.catalog.products.items()},
+            "prices": self.prices.snapshot(),
+            "bulks": self.bulk.snapshot(),
+            "consumers_running": self.bulk.running,
+            "carts": [checkout.cart_out(q) for q in self.carts.quotes.values()],
+            **self.companies.snapshot(),
             "orders": [order_out(o) for o in self.sales.orders.values()],
             "shipments": [prune(d, "shipment") for d in self.sales.shipments.values()],
             "invoices": [prune(d, "invoice") for d in self.sales.invoices.values()],
@@ -287,7 +517,8 @@ class MagentoBackend(VendorBackend):
             unknown = [line["sku"] for line in lines if line["sku"] not in self.catalog.products]
             if unknown:
                 raise ValueError(f"unknown SKUs: {unknown}")
-        request = PlaceRequest(lines, store, customer_email, increment_id, shipping_address, paid)
+        request = PlaceRequest(lines, store, customer_email, increment_id, shipping_address, paid,
+                               prices=self._event_prices(lines, customer_email))
         order = orders.place(self.sales, self.catalog, self.inventory, request, self.now,
                              self.options)
         if paid:
@@ -335,11 +566,69 @@ class MagentoBackend(VendorBackend):
             order[f"{prefix}total_due"] = 0.0
         order["payment"]["amount_paid"] = order["payment"]["base_amount_paid"] = order["total_paid"]
 
+    def _event_prices(self, lines: list[dict[str, Any]],
+                      email: str | None) -> dict[str, float]:
+        group = orders.pick_customer(self.catalog, email, self.sales.ids.get("order", 0) + 1)
+        prices: dict[str, float] = {}
+        for line in lines:
+            product = self.catalog.products.get(str(line.get("sku")))
+            qty = line.get("qty", 1)
+            if product is not None and isinstance(qty, int | float):
+                prices[product["sku"]] = self.prices.final_price(
+                    product, float(qty), int(group["group_id"] or 0), self.now)
+        return prices
+
+    @event("stop_consumers")
+    def stop_consumers(self) -> dict[str, Any]:
+        """The ``async.operations.all`` consumer stops (cron off, consumer crashed): operations
+        stay open (status 4) while the API keeps accepting new ones."""
+        self.bulk.running = False
+        return {"running": False, "open": len(self.bulk.open)}
+
+    @event("start_consumers")
+    def start_consumers(self) -> dict[str, Any]:
+        """The consumer is back; its first run comes one interval later."""
+        self.bulk.restart(self.now.timestamp(), self._interval)
+        return {"running": True, "open": len(self.bulk.open)}
+
+    @event("run_consumers")
+    def run_consumers(self, max_operations: int | None = None) -> dict[str, Any]:
+        """``bin/magento queue:consumers:start async.operations.all --max-messages=N`` now,
+        running or not."""
+        now = self.now.timestamp()
+        taken = self.bulk.take_now(now, max_operations)
+        for operation in taken:
+            self._run_operation(operation, now)
+        return {"processed": len(taken), "open": len(self.bulk.open)}
+
+    @event("fail_next_operations")
+    def fail_next_operations(self, count: int = 1, retriable: bool = True,
+                             message: str | None = None) -> dict[str, Any]:
+        """The next ``count`` operations the consumer takes fail: a deadlock (status 2,
+        retriable) or ``message`` (status 3) without running."""
+        text = message or (DEADLOCK if retriable else "Something went wrong while processing "
+                           "the request.")
+        self.bulk.armed_failures += [{"retriable": retriable, "message": text}] * int(count)
+        return {"armed": len(self.bulk.armed_failures)}
+
+    @event("set_company_status")
+    def set_company_status(self, company_id: int, status: int,
+                           reject_reason: str | None = None) -> dict[str, Any]:
+        """A merchant approves, rejects or blocks a company in the admin."""
+        company = self.companies.set_status(int(company_id), int(status), reject_reason,
+                                            self.now)
+        return {"id": company["id"], "status": company["status"]}
+
     def _event_order(self, entity_id: int) -> dict[str, Any]:
         order = self.sales.orders.get(int(entity_id))
         if order is None:
             raise KeyError(f"no order with entity_id {entity_id}")
         return order
+
+
+def _group(quote: dict[str, Any]) -> int:
+    customer = quote["customer"]
+    return int(customer["group_id"]) if customer else 0
 
 
 def order_out(order: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,12 @@ from fakes.core.bridge import FakeFleet
 from fakes.core.fake import Fake, create_fake
 
 BASE = "http://magento.fake.test"
+ADDRESS = {"firstname": "Grace", "lastname": "Guest", "street": ["2 Lane"], "city": "York",
+           "postcode": "YO1 7HH", "country_id": "GB", "telephone": "01904 000000",
+           "email": "grace@example.org"}
+SHIPPING_INFO = {"addressInformation": {"shipping_address": ADDRESS, "billing_address": ADDRESS,
+                                        "shipping_carrier_code": "flatrate",
+                                        "shipping_method_code": "flatrate"}}
 
 
 class Api:
@@ -44,8 +50,28 @@ class Api:
         return self.client.post(path, json=body if body is not None else {},
                                 headers=self.headers(token))
 
-    def put(self, path: str, body: Any = None) -> TestResponse:
-        return self.client.put(path, json=body, headers=self.headers())
+    def put(self, path: str, body: Any = None, token: str | None = None) -> TestResponse:
+        return self.client.put(path, json=body, headers=self.headers(token))
+
+    def delete(self, path: str, body: Any = None, token: str | None = None) -> TestResponse:
+        return self.client.delete(path, json=body, headers=self.headers(token))
+
+    def anonymous(self, method: str, path: str, body: Any = None,
+                  token: str | None = None) -> TestResponse:
+        """A call without the admin token (a guest, or the given customer token)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.client.open(path, method=method, json=body, headers=headers)
+
+    def customer_token(self, email: str, password: str | None = None) -> str:
+        password = password or self.fake.credentials()["customer_password"]
+        response = self.anonymous("POST", "/rest/V1/integration/customer/token",
+                                  {"username": email, "password": password})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        token: str = response.get_json()
+        return token
+
+    def advance(self, seconds: float) -> None:
+        self.fake.clock.advance(seconds)
 
     def place(self, **payload: Any) -> dict[str, Any]:
         payload.setdefault("lines", [{"sku": "SKU-000001", "qty": 2}])
