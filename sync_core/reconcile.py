@@ -1,14 +1,16 @@
-"""Reconciliation: compare what Magento has with what the ERP has, record every difference,
-raise alerts, and repair what the engine can (an order the ERP lost is sent again).
+"""Reconciliation: compare what Magento has with what the ERP has, record every difference, raise
+alerts, and repair what the engine can (an order the ERP lost is sent again).
 
 Orders: every paid Magento order of the window must exist in the ERP under its external
-reference (FM-G06); an order Magento considers live must not be cancelled or closed in the
-ERP (FM-G16). Stock: Magento's quantity per SKU x source must equal the ERP's (FM-G03).
-ERP connectors may offer ``order_refs()`` and ``order_states(refs)`` for bulk reads; without
-them each order is looked up one by one. ``order_states`` answers canonical states: ``open``,
-``pending_approval``, ``delivered`` (closed because fully shipped), ``cancelled`` and
-``closed`` (closed by hand with quantity still open); the last two disagree with a live
-Magento order.
+reference (FM-G06); an order Magento considers live must not be cancelled or closed in the ERP
+(FM-G16), nor one Magento cancelled still be going in the ERP (FM-D05); an order held in
+approval longer than the threshold is reported (FM-N02); connectors that can tell report changes
+made to orders inside the ERP (``amended_orders``, FM-SG05). Stock: Magento's quantity per SKU x
+source must equal the ERP's (FM-G03). ERP connectors may offer ``order_refs()`` and
+``order_states(refs)`` for bulk reads; without them each order is looked up one by one.
+``order_states`` answers canonical states: ``open``, ``pending_approval``, ``delivered`` (closed
+because fully shipped), ``cancelled`` and ``closed`` (closed by hand with quantity still open);
+the last two disagree with a live Magento order.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from sync_core.config import MappingConfig, Policies
 from sync_core.connectors.base import ErpOrders, ErpStock
 from sync_core.connectors.magento import MagentoClient
 from sync_core.connectors.magento.client import search_params
-from sync_core.connectors.magento.mapper import MAGENTO_TIME
+from sync_core.connectors.magento.mapper import MAGENTO_TIME, parse_time
 from sync_core.flows.orders import EXPORT
 from sync_core.model import Order
 from sync_core.store import Store
 
 LIVE = ("processing", "complete")
+CANCELED = "canceled"
 
 
 @dataclass
@@ -74,11 +77,12 @@ class Reconciler:
         return result
 
     # -- orders -----------------------------------------------------------------------------
-    def _paid_orders(self) -> Iterator[dict[str, Any]]:
+    def _window_orders(self) -> Iterator[dict[str, Any]]:
+        """Magento orders of the window that are live or were cancelled in Magento."""
         since = self.clock.now() - timedelta(seconds=self.policies.reconcile_window_s)
         groups = [
             [("created_at", since.strftime(MAGENTO_TIME), "gteq")],
-            [("state", ",".join(LIVE), "in")],
+            [("state", ",".join((*LIVE, CANCELED)), "in")],
         ]
         page, seen = 1, 0
         while True:
@@ -93,31 +97,58 @@ class Reconciler:
     def _orders(self, result: Reconciliation, repair: bool) -> None:
         stores = self.magento.store_codes()
         refs = self.erp.order_refs() if hasattr(self.erp, "order_refs") else None
-        live: dict[str, dict[str, Any]] = {}
+        bound: dict[str, dict[str, Any]] = {}
         missing: list[tuple[str, str, dict[str, Any]]] = []
-        for raw in self._paid_orders():
+        for raw in self._window_orders():
             result.orders_checked += 1
             key = f"magento-order:{raw['entity_id']}"
             ref = _reference(raw, stores)
-            job = self.store.binding(self.erp.system, "order", key)
-            if job is None:
+            if self.store.binding(self.erp.system, "order", key) is None:
                 continue  # not exported yet: the outbox or the dead-letter queue owns it
-            live[ref] = raw
+            bound[ref] = raw
+            if raw.get("state") == CANCELED:
+                continue
             present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
             if not present:
                 missing.append((ref, key, raw))
         self._missing(result, missing, repair)
-        if live and hasattr(self.erp, "order_states"):
-            states = self.erp.order_states(list(live))
-            for ref, state in states.items():
-                if state in ("cancelled", "closed"):
+        if bound and hasattr(self.erp, "order_states"):
+            self._states(result, bound, self.erp.order_states(list(bound)))
+        if bound and hasattr(self.erp, "amended_orders"):
+            for ref, change in self.erp.amended_orders(list(bound)).items():
+                result.diffs.append(
+                    {
+                        "kind": "erp_amendment",
+                        "key": ref,
+                        "detail": f"order {bound[ref]['increment_id']} was changed "
+                        f"in {self.erp.system}: {change}",
+                    }
+                )
+
+    def _states(
+        self, result: Reconciliation, bound: dict[str, dict[str, Any]], states: dict[str, str]
+    ) -> None:
+        """Magento live vs ERP cancelled/closed (FM-G16), Magento cancelled vs ERP still going
+        (FM-D05), and orders held in approval longer than the threshold (FM-N02)."""
+        now = self.clock.now()
+        for ref, state in states.items():
+            raw = bound[ref]
+            where = (
+                f"order {raw['increment_id']} is {raw['state']} in Magento but {state} in "
+                f"{self.erp.system}"
+            )
+            stopped = state in ("cancelled", "closed")
+            if (raw.get("state") == CANCELED) != stopped:
+                result.diffs.append({"kind": "status_mismatch", "key": ref, "detail": where})
+            elif state == "pending_approval":
+                age = (now - parse_time(str(raw["created_at"]))).total_seconds()
+                if age > self.policies.alert_pending_approval_s:
                     result.diffs.append(
                         {
-                            "kind": "status_mismatch",
+                            "kind": "pending_approval",
                             "key": ref,
-                            "detail": f"order {live[ref]['increment_id']} is "
-                            f"{live[ref]['state']} in Magento but {state} in "
-                            f"{self.erp.system}",
+                            "detail": f"order {raw['increment_id']} has waited for approval in "
+                            f"{self.erp.system} for {age / 3600:.1f} h",
                         }
                     )
 
