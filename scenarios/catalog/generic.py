@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from scenarios.catalog import scenario
@@ -301,3 +302,81 @@ def erp_cancellations(ctx: Ctx) -> list[str]:
         for _id, increment in cancelled
         if not any(increment in m for m in flagged)
     ]
+
+
+# How each ERP fake expires what a client logged in with (none for NetSuite TBA or Basic auth).
+EXPIRY_EVENTS = {
+    "sap-b1": "expire_sessions",
+    "s4hana": "expire_csrf",
+    "sage200": "revoke_tokens",
+    "business-central": "revoke_tokens",
+}
+
+
+@scenario(
+    "FM-G10",
+    "Credentials expire mid-run",
+    ("*",),
+    harm="the run aborts and orders are stuck; secrets are printed in errors",
+    invariant="transparent re-authentication; nothing lost; no secret in journals, "
+    "quarantine reasons or alerts",
+    magento_auth="admin",
+)
+def credentials_expire(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    for round_ in range(4):
+        ctx.place(2)
+        ctx.cycles(3)
+        ctx.world.magento.event("revoke_admin_tokens")
+        if ctx.world.erp in EXPIRY_EVENTS:
+            erp.event(EXPIRY_EVENTS[ctx.world.erp])
+        ctx.metrics["expiries"] = round_ + 1
+    ctx.cycles(10)
+    evidence = ctx.judge_orders()
+    secrets = {
+        str(v)
+        for fake in (ctx.world.magento, erp)
+        for k, v in fake.credentials().items()
+        if len(str(v)) >= 6 and any(w in k for w in ("pass", "secret", "token", "key"))
+    }
+    texts = [json.dumps(e.to_dict()) for fake in (ctx.world.magento, erp) for e in fake.entries()]
+    texts += [str(q) for q in ctx.connector.quarantined() or []]
+    texts += [str(a) for a in ctx.connector.alerts() or []]
+    leaked = sorted({secret[:4] for secret in secrets for text in texts if secret in text})
+    evidence += [
+        f"a credential starting {prefix!r} appears in a journal, a quarantine reason or an alert"
+        for prefix in leaked
+    ]
+    return evidence
+
+
+@scenario(
+    "FM-G03",
+    "Inventory drift after failed or delayed jobs",
+    ("*",),
+    harm="Magento sells stock the ERP does not have",
+    invariant="after the failure heals, drift is 0 for every SKU x source",
+)
+def inventory_drift(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    start = ctx.world.clock.now() + timedelta(minutes=10)
+    end = start + timedelta(minutes=40)
+    erp.add_fault(
+        {
+            "id": "stock-window",
+            "target": {"path": ctx.support.api_paths},
+            "effect": {"kind": "http_error", "status": 503},
+            "trigger": {"start": start.isoformat(), "end": end.isoformat()},
+        }
+    )
+    products = ctx.world.magento.ctx.dataset.products[:3]
+    locations = list(ctx.world.profile["locations"].values())
+    for step in range(12):
+        for n, product in enumerate(products):
+            ctx.support.set_stock(
+                erp, product.sku, locations[(step + n) % len(locations)], 5 + step + n
+            )
+        ctx.place(1)
+        ctx.cycles(1, step_s=300)
+    ctx.cycles(12, step_s=300)
+    return ctx.judge_stock() + ctx.judge_orders()

@@ -23,7 +23,7 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
             "magento": {
                 "base_url": world.magento.base_url,
                 "page_size": page_size,
-                "integration_token": magento["integration_token"],
+                **_magento_auth(world, magento),
             },
             "erp": {
                 "kind": world.erp,
@@ -43,6 +43,13 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
         },
         source="builtin connector",
     )
+
+
+def _magento_auth(world: World, credentials: dict[str, str]) -> dict[str, str]:
+    """The integration token, or an admin login (renewed on expiry) when the scenario asks."""
+    if world.connector_options.get("magento_auth") == "admin":
+        return {"username": credentials["username"], "password": credentials["password"]}
+    return {"integration_token": credentials["integration_token"]}
 
 
 class BuiltinConnector:

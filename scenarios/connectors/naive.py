@@ -34,7 +34,14 @@ class NaiveConnector:
         self.session = CrashingSession()
         self.errors: list[str] = []
         magento = world.magento.credentials()
-        self.magento_headers = {"Authorization": f"Bearer {magento['integration_token']}"}
+        token = magento["integration_token"]
+        if world.connector_options.get("magento_auth") == "admin":  # logged in once, never again
+            token = self.session.post(
+                f"{world.magento.base_url}/rest/V1/integration/admin/token",
+                json={"username": magento["username"], "password": magento["password"]},
+                timeout=30,
+            ).json()
+        self.magento_headers = {"Authorization": f"Bearer {token}"}
         found = support(world.erp)
         if found is None or found.naive is None:
             raise NotImplementedError(f"naive has no {world.erp} variant yet")

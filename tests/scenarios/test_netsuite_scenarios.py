@@ -21,6 +21,8 @@ NAIVE_HARM = {
     "FM-G06": "is missing in netsuite",
     "FM-G15": "no alerting",
     "FM-G16": "no status reconciliation",
+    "FM-G10": "is missing in netsuite",
+    "FM-G03": "stock SKU-000001 @ default",
 }
 
 
