@@ -154,30 +154,30 @@ class Engine:
         return result
 
     def _check_locations(self) -> None:
-        """Connectors that can validate the location mapping against the ERP say so here."""
+        """What the connector can tell about itself after a stock run: problems with the
+        location mapping, and whatever else it noticed (refused files, gaps, tax variances)."""
         check = getattr(self.erp, "location_problems", None)
-        if check is None:
-            return
-        problems: list[str] = list(check())
-        self.alerter.settle(
-            "mapping:location:",
-            [
-                Alert(f"mapping:location:{n}", "location_mapping", problem, "error")
-                for n, problem in enumerate(problems)
-            ],
-        )
+        if check is not None:
+            problems: list[str] = list(check())
+            self.alerter.settle(
+                "mapping:location:",
+                [
+                    Alert(f"mapping:location:{n}", "location_mapping", problem, "error")
+                    for n, problem in enumerate(problems)
+                ],
+            )
         raised = getattr(self.erp, "alerts", None)
-        if raised is not None:  # what a connector noticed itself (refused files, gaps ...)
-            for item in raised():
-                kind, subject = str(item.get("kind")), str(item.get("subject", ""))
-                self.alerter.raise_alert(
-                    Alert(
-                        f"connector:{kind}:{subject}",
-                        kind,
-                        str(item.get("detail") or subject),
-                        "error",
-                    )
+        if raised is not None:
+            current = [
+                Alert(
+                    f"connector:{item.get('kind')}:{item.get('subject', '')}",
+                    str(item.get("kind")),
+                    str(item.get("detail") or item.get("subject", "")),
+                    "error",
                 )
+                for item in raised()
+            ]
+            self.alerter.settle("connector:", current)
 
     def alerts(self) -> list[dict[str, Any]]:
         """The open alerts."""

@@ -11,10 +11,11 @@ FM-D03 changes the per-location stock page (the Analytics API shape the world se
 :mod:`scenarios.erps.business_central`) in the middle of a read; FM-D04 takes that page away,
 leaving only the standard API, which has no per-location stock.
 
-Not scripted: FM-D05 (order-state disagreement, cancelled vs shipped) needs the fulfilment
-import and a status reconciliation that compares shipped quantities; the orders and stock flows
-cannot carry it. FM-G16 covers the plainer case, an order deleted (cancelled) in Business
-Central while Magento still ships it.
+FM-D05 makes Magento and Business Central disagree on two exported orders: one is shipped in
+Business Central (``ship_order``) and then cancelled in Magento (``set_order_status``), the other
+is cancelled in Business Central (``cancel_order``: deleted, as nothing had shipped) while
+Magento still has it processing. The connector under test must raise a ``status_mismatch``
+alert naming each; a connector without alerting fails with the disagreements as evidence.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from scenarios.erps.business_central import (
     ANALYTICS_PATH,
     companies,
     erp_orders,
+    of_record,
     stock_of,
 )
 from scenarios.views import magento_stock
@@ -260,3 +262,61 @@ def incomplete_exposure(ctx: Ctx) -> list[str]:
     ctx.cycles(8, step_s=300)
     now = stock_of(next(snap for _, _, snap in companies(erp.state())))
     return _only_true_figures(ctx, locations, seeded, now) + ctx.judge_orders()
+
+
+# -- FM-D05 ---------------------------------------------------------------------------------------
+def _bc_number(ctx: Ctx, order_id: str) -> str:
+    for raw in of_record(ctx.world.erp_fake.state()).get("salesOrders", []):
+        if raw.get("id") == order_id:
+            return str(raw["number"])
+    raise LookupError(f"no sales order {order_id} in the company of record")
+
+
+def _entity_id(ctx: Ctx, increment: str) -> int:
+    for placed in ctx.placed:
+        if str(placed["increment_id"]) == increment:
+            return int(placed["entity_id"])
+    raise LookupError(f"order {increment} was not placed by this scenario")
+
+
+@scenario(
+    "FM-D05",
+    "Order-state disagreement",
+    ("business-central",),
+    harm="Magento and Business Central disagree on an order's state: goods shipped for an order "
+    "the customer cancelled (refund owed, stock gone), or a customer told an order Business "
+    "Central cancelled is still coming",
+    invariant="status reconciliation raises a status_mismatch alert naming every order whose "
+    "states disagree (cancelled in Magento vs shipped in Business Central, and the reverse)",
+)
+def order_state_disagreement(ctx: Ctx) -> list[str]:
+    erp, magento = ctx.world.erp_fake, ctx.world.magento
+    ctx.place(4)
+    ctx.cycles(5)
+    exported = ctx.judge_refs()
+    if len(exported) < 2:
+        return [f"only {len(exported)} of 4 orders reached Business Central; nothing to compare"]
+    (shipped_id, shipped), (dropped_id, dropped) = exported[0], exported[1]
+    number = _bc_number(ctx, shipped_id)
+    erp.event("ship_order", number=number)
+    magento.event(
+        "set_order_status", entity_id=_entity_id(ctx, shipped), state="canceled", status="canceled"
+    )
+    erp.event("cancel_order", number=_bc_number(ctx, dropped_id))
+    ctx.cycles(15, step_s=600)
+    disagreements = {
+        shipped: f"order {shipped} is canceled in Magento but Business Central shipped it "
+        f"(sales order {number})",
+        dropped: f"order {dropped} is processing in Magento but Business Central cancelled "
+        f"(deleted) it",
+    }
+    alerts = ctx.connector.alerts()
+    if alerts is None:
+        return [f"{why}, and the connector has no alerting" for why in disagreements.values()]
+    flagged = [str(a["message"]) for a in alerts if a["kind"] == "status_mismatch"]
+    ctx.metrics["status_mismatch_alerts"] = flagged
+    return [
+        f"{why}, and no status_mismatch alert names it"
+        for increment, why in disagreements.items()
+        if not any(increment in message for message in flagged)
+    ]

@@ -1,12 +1,12 @@
 """Sage 200 failure modes (FM-SG*) the orders and stock flows can carry.
 
-Not here, and why:
-* FM-SG04 (tax-code mismatch): the mapping profile has no tax-class -> tax-code table and the
-  canonical order carries no tax or shipping amounts, so neither a mapping check nor a
-  per-order totals variance can be made; it needs a tax mapping and a reconciliation flow.
-* FM-SG05 (manual amendments do not flow back): seeing an operator's edit in Sage needs an
-  ERP -> Magento order change-detection flow (``sop_orders`` by ``date_time_updated``); the
-  orders flow only exports.
+FM-SG04 gives the builtin connector a tax-code table (``erp_settings`` ``tax_codes``, which
+maps 5 % to the standard code by mistake) and changes Magento's tax rate between orders (the
+Magento fake has one store-wide rate and no event for it, so the scenario sets its option: see
+the report): 20 % orders are booked right, 5 % orders are booked at 20 % (a totals variance to
+report), 17.5 % orders have no Sage code (to hold). FM-SG05 amends an exported order in Sage
+(``amend_order``: a quantity cut, a price change) and expects an ``erp_amendment`` alert; the
+change flowing back into Magento needs an ERP -> Magento order flow, which does not exist yet.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
+from scenarios.views import decimal as to_decimal
 from scenarios.views import magento_orders, magento_stock
 from scenarios.world import default_profile
 
@@ -189,3 +190,131 @@ def _wrong_accounts(ctx: Ctx) -> list[str]:
                 f"order {label} ({email}) is on Sage account {actual}, expected {expected}"
             )
     return evidence
+
+
+# -- FM-SG04 --------------------------------------------------------------------------------------
+TAX_CODES = '{"20": "1", "5": "1", "0": "2"}'  # 5 % -> the standard code: a mapping mistake
+UNMAPPED_RATE = 17.5
+
+
+def _set_magento_rate(ctx: Ctx, rate: float) -> None:
+    """The merchant changes the store's tax rate (no control-plane event for it yet)."""
+    ctx.world.magento.backend.options["tax_rate"] = rate  # type: ignore[attr-defined]
+
+
+def _tax_evidence(ctx: Ctx) -> list[str]:
+    """Sage orders whose tax differs from what Magento charged, unless an alert names them."""
+    alerts = ctx.connector.alerts()
+    flagged = [str(a["message"]) for a in alerts or [] if a["kind"] == "tax_variance"]
+    magento = {str(o["increment_id"]): o for o in ctx.world.magento.state()["orders"]}
+    evidence = []
+    for row in ctx.world.erp_fake.state().get("sop_orders", []):
+        increment = str(row.get("customer_document_no") or "").rsplit("-", 1)[-1]
+        order = magento.get(increment)
+        if order is None:
+            continue
+        charged = sum(
+            (
+                to_decimal(i.get("tax_amount"))
+                for i in order["items"]
+                if not i.get("parent_item_id")
+            ),
+            Decimal(0),
+        )
+        booked = to_decimal(row.get("total_tax_value"))
+        if abs(booked - charged) > Decimal("0.01") * len(order["items"]):
+            if any(increment in message for message in flagged):
+                continue
+            rate = order["items"][0].get("tax_percent")
+            evidence.append(
+                f"order {increment}: Magento charged tax {charged} at {rate}% but Sage booked "
+                f"{booked} ({row.get('document_no')}), and "
+                + ("the connector has no alerting" if alerts is None else "no alert names it")
+            )
+    return evidence
+
+
+@scenario(
+    "FM-SG04",
+    "Tax-code mismatch",
+    ("sage200",),
+    harm="orders are booked in Sage at a tax code that is not the rate Magento charged (a rate "
+    "with no Sage code falls to the default code; a wrongly mapped rate books wrong tax), and "
+    "nobody sees the VAT difference",
+    invariant="an order whose tax rate has no Sage tax code is held with a reason naming the "
+    "order, the line and the rate; every order whose Sage totals differ from Magento's is "
+    "reported (tax_variance alert naming it)",
+    erp_settings={"tax_codes": TAX_CODES},
+)
+def tax_code_mismatch(ctx: Ctx) -> list[str]:
+    ctx.place(2)
+    _set_magento_rate(ctx, 5.0)
+    ctx.place(2)
+    _set_magento_rate(ctx, UNMAPPED_RATE)
+    unmapped = ctx.place(2, poison=True)  # no Sage tax code: must be held
+    _set_magento_rate(ctx, 20.0)
+    ctx.cycles(12, step_s=300)
+    evidence = ctx.judge_orders() + _tax_evidence(ctx)
+    ctx.metrics["tax_variance_alerts"] = [
+        a["message"] for a in ctx.connector.alerts() or [] if a["kind"] == "tax_variance"
+    ]
+    for order in unmapped:
+        reasons = _held_reasons(ctx, order)
+        if reasons is None:
+            break
+        if not any("tax" in r and f"{UNMAPPED_RATE}%" in r for r in reasons):
+            evidence.append(
+                f"order {order['increment_id']} was not held with a reason naming its "
+                f"{UNMAPPED_RATE}% tax rate (reasons: {reasons})"
+            )
+    return evidence
+
+
+# -- FM-SG05 --------------------------------------------------------------------------------------
+def _sage_row(ctx: Ctx, increment: str) -> dict[str, Any] | None:
+    for row in ctx.world.erp_fake.state().get("sop_orders", []):
+        if str(row.get("customer_document_no") or "").rsplit("-", 1)[-1] == increment:
+            return dict(row)
+    return None
+
+
+@scenario(
+    "FM-SG05",
+    "Manual amendments do not flow back",
+    ("sage200",),
+    harm="an operator edits an exported order in Sage (quantity cut, price changed); Magento "
+    "and the customer never hear of it",
+    invariant="the ERP-side change is detected and surfaced: an erp_amendment alert names "
+    "every amended order",
+)
+def manual_amendments(ctx: Ctx) -> list[str]:
+    erp = ctx.world.erp_fake
+    ctx.place(4)
+    ctx.cycles(5)
+    amended: dict[str, str] = {}
+    for (order_id, increment), change in zip(
+        ctx.judge_refs()[:2], ("quantity", "price"), strict=False
+    ):
+        row = _sage_row(ctx, increment)
+        if row is None or not row.get("lines"):
+            continue
+        line = row["lines"][0]
+        edit: dict[str, Any] = {"id": line["id"]}
+        if change == "quantity":
+            edit["line_quantity"] = float(line["line_quantity"]) + 1
+        else:
+            edit["selling_unit_price"] = float(line["selling_unit_price"]) + 1
+        erp.event("amend_order", id=int(order_id), changes={"lines": [edit]})
+        amended[increment] = f"line 1 {change} of Sage order {row.get('document_no')}"
+    if len(amended) < 2:
+        return [f"only {len(amended)} of 4 orders reached Sage to be amended"]
+    ctx.cycles(15, step_s=600)
+    alerts = ctx.connector.alerts()
+    flagged = [str(a["message"]) for a in alerts or [] if a["kind"] == "erp_amendment"]
+    ctx.metrics["erp_amendment_alerts"] = flagged
+    return [
+        f"order {increment}: an operator changed {what} in Sage and "
+        + ("the connector has no alerting" if alerts is None else "no erp_amendment alert names it")
+        for increment, what in amended.items()
+        if not any(increment in message for message in flagged)
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sync_core.connectors.magento import MagentoClient
+from sync_core.connectors.sage200.checks import TaxCodes
 from sync_core.connectors.sage200.client import AccessDenied, MissingEndpoint, Sage200Client
 from sync_core.connectors.sage200.connector import Sage200Connector, document_ref
 
@@ -24,6 +26,14 @@ __all__ = [
 
 def build(config: EngineConfig, session: requests.Session) -> Sage200Connector:
     """The Sage 200 connector for the engine (see :mod:`sync_core.connectors.registry`).
-    Nothing is called here: the coverage check runs before the first call of a flow."""
+    Nothing is called here: the coverage check runs before the first call of a flow. With
+    ``erp.options.tax_codes`` set, the connector also reads each Magento order it exports
+    (its tax rates and amounts; see :mod:`.checks`)."""
     client = Sage200Client(config.erp, session, config.policies.http_timeout_s)
-    return Sage200Connector(client, config.mapping)
+    tax_codes = TaxCodes(config.erp.options.get("tax_codes"))
+    magento = (
+        MagentoClient(config.magento, session, config.policies.http_timeout_s)
+        if tax_codes
+        else None
+    )
+    return Sage200Connector(client, config.mapping, tax_codes, magento)

@@ -17,7 +17,9 @@ Orders
     ``find_order`` filters on it and keeps only exact matches (the oldest wins if an operator
     made copies); ``create_order`` posts one ``sop_orders`` document and reads it back (a POST
     Sage answered but did not keep is an unknown outcome, looked up before any retry).
-    ``order_states`` reads document statuses for reconciliation (FM-G16) in small filters.
+    ``order_states`` reads document statuses for reconciliation (FM-G16) in small filters;
+    ``amended_orders`` reports orders an operator changed in Sage (FM-SG05, see
+    :mod:`.checks`). ``alerts`` lists what the connector noticed itself (tax variances).
 Accounts (FM-SG03)
     ``mapping.accounts[email]`` (an account reference) when mapped: if Sage has no such
     account the order is held, never put on another account. Else the account whose contact
@@ -28,7 +30,8 @@ Lines and warehouses
     Product by ``mapping.item_code(sku)``. Magento orders name no source, so each line goes
     to the product's holding in the warehouse mapped to Magento's ``default`` source, else to
     the product's first holding (its home warehouse). Prices go as the selling unit price;
-    tax codes are Sage's defaults for the account and product (no tax mapping exists yet).
+    tax codes are Sage's defaults for the account and product unless ``erp.options.tax_codes``
+    maps Magento's rates to Sage tax codes (FM-SG04, see :mod:`.checks`).
     The delivery address goes field by field; a value longer than Sage takes is a mapping
     error naming the field, never cut short.
 Stock
@@ -53,6 +56,17 @@ from typing import Any
 
 from sync_core.config import MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.magento import MagentoClient
+from sync_core.connectors.sage200.checks import (
+    Alerts,
+    Charged,
+    TaxCodes,
+    kept_lines,
+    line_changes,
+    sent_lines,
+    stamped_change,
+    variance,
+)
 from sync_core.connectors.sage200.client import (
     SYSTEM,
     MissingEndpoint,
@@ -81,6 +95,7 @@ ORDER_STATES = {
     "EnumDocumentStatusComplete": "complete",
     "EnumDocumentStatusCancelled": "cancelled",
 }
+CANCELLED = "EnumDocumentStatusCancelled"
 REFS_PER_QUERY = 20
 REFERENCE_LENGTH = 30
 LINE_STANDARD = "EnumLineTypeStandard"
@@ -138,9 +153,19 @@ def stock_version(row: dict[str, Any]) -> str:
 class Sage200Connector:
     system = SYSTEM
 
-    def __init__(self, client: Sage200Client, mapping: MappingConfig) -> None:
+    def __init__(
+        self,
+        client: Sage200Client,
+        mapping: MappingConfig,
+        tax_codes: TaxCodes | None = None,
+        magento: MagentoClient | None = None,
+    ) -> None:
         self.client = client
         self.mapping = mapping
+        self.tax_codes = tax_codes or TaxCodes(None)
+        self.magento = magento
+        self.notices = Alerts()
+        self._sent: dict[str, list[tuple[int, Decimal, Decimal]]] = {}
         self.products = Products(client)
         self.accounts = Accounts(client)
         self._covered = False
@@ -195,7 +220,11 @@ class Sage200Connector:
     def create_order(self, order: Order) -> RemoteRef:
         self.check_coverage()
         account = self.account_for(order)
+        raw = self._magento_order(order)
         body = self.payload(order, account)
+        if raw is not None:
+            for line, code in zip(body["lines"], self.tax_codes.for_lines(order, raw), strict=True):
+                line["tax_code_id"] = code
         try:
             created = self.client.post("sop_orders", body)
         except RemoteNotFound as exc:
@@ -210,19 +239,72 @@ class Sage200Connector:
             raise
         if not isinstance(created, dict) or "id" not in created:
             raise UnknownOutcome(f"{SYSTEM} answered a sales order POST without an id")
-        return self._read_back(order, created)
+        kept = self._read_back(order, created)
+        self._sent[document_ref(order.external_ref)] = sent_lines(body)
+        if raw is not None:
+            found = variance(order, Charged.of(raw), kept)
+            if found:
+                self.notices.add("tax_variance", f"order {order.increment_id}", found)
+        return self._ref(kept)
 
-    def _read_back(self, order: Order, created: dict[str, Any]) -> RemoteRef:
+    def _magento_order(self, order: Order) -> dict[str, Any] | None:
+        """The raw Magento order, for its tax rates and amounts, when tax codes are mapped."""
+        if not self.tax_codes or self.magento is None:
+            return None
+        return self.magento.get_order(int(order.source_id))
+
+    def _read_back(self, order: Order, created: dict[str, Any]) -> dict[str, Any]:
         """A write Sage acknowledged but did not keep must not count: read it back."""
+        select = "id,document_no"
+        if self.tax_codes:
+            select += ",total_net_value,total_tax_value,total_gross_value"
         try:
             path = f"sop_orders/{int(created['id'])}"
-            kept = self.client.get(path, {"$select": "id,document_no"})
+            kept = self.client.get(path, {"$select": select})
         except RemoteNotFound as exc:
             raise UnknownOutcome(
                 f"{SYSTEM} acknowledged order {order.external_ref} as {created['id']} "
                 f"but does not have it"
             ) from exc
-        return self._ref(kept if isinstance(kept, dict) and "id" in kept else created)
+        return kept if isinstance(kept, dict) and "id" in kept else created
+
+    # -- what the connector noticed (read by the engine after each stock run) ---------------
+    def alerts(self) -> list[dict[str, str]]:
+        """Tax variances found at creation (FM-SG04), as ``{kind, subject, detail}``."""
+        return self.notices.current()
+
+    def location_problems(self) -> list[str]:
+        """No location checks beyond the stock flow's own; present because the engine reads
+        :meth:`alerts` only from connectors that have this hook (see the report)."""
+        return []
+
+    def amended_orders(self, refs: list[str]) -> dict[str, str]:
+        """Orders an operator changed in Sage since they were sent (FM-SG05), by reference:
+        lines compared with what was sent, else the edit stamps (see :mod:`.checks`)."""
+        self.check_coverage()
+        by_document = {document_ref(ref): ref for ref in refs}
+        documents = sorted(by_document)
+        changed: dict[str, str] = {}
+        for start in range(0, len(documents), REFS_PER_QUERY):
+            chunk = documents[start : start + REFS_PER_QUERY]
+            condition = " or ".join(f"customer_document_no eq {odata_string(d)}" for d in chunk)
+            params = {"$filter": condition, "$expand": "lines"}
+            for row in self.client.collection("sop_orders", params):
+                document = str(row.get("customer_document_no"))
+                ref = by_document.get(document)
+                if ref is None or ref in changed or row.get("document_status") == CANCELLED:
+                    continue
+                found = self._amendment(document, row)
+                if found:
+                    changed[ref] = f"Sage order {row.get('document_no') or row['id']} {found}"
+        return changed
+
+    def _amendment(self, document: str, row: dict[str, Any]) -> str | None:
+        sent = self._sent.get(document)
+        if sent is None:
+            return stamped_change(row, updated_at)
+        changes = line_changes(sent, kept_lines(row))
+        return ", ".join(changes) if changes else None
 
     def order_states(self, refs: list[str]) -> dict[str, str]:
         """Canonical states (open, on_hold, complete, cancelled) by external reference, read
