@@ -187,6 +187,22 @@ def demo(
     console.print(f"html: {html_out}")
 
 
+@app.command()
+def bench(
+    erp: Annotated[str, typer.Option(help="ERP kind")] = "netsuite",
+    orders: Annotated[int, typer.Option(min=1, help="orders per measurement")] = 300,
+    seed: Annotated[int, typer.Option()] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write JSON here")] = None,
+) -> None:
+    """Measure in-process order throughput of builtin and naive, with their inputs."""
+    from scenarios.bench import run_bench
+
+    result = run_bench(erp, orders, seed)
+    typer.echo(json.dumps(result, indent=2))
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=2) + "\n")
+
+
 def _register_engine_commands() -> None:
     from scenarios.engine_cli import engine_app
 
