@@ -92,6 +92,8 @@ class Policies(BaseModel):
     lease_s: float = 300.0
     http_timeout_s: float = 30.0
     stock_batch_size: int = 500
+    stock_via_async_bulk: bool = False
+    alert_bulk_open_s: float = 900.0
     reconcile_s: float = 3600.0
     reconcile_window_s: float = 7 * 86_400.0
     alert_queue_depth: int = 1000

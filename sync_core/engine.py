@@ -151,7 +151,20 @@ class Engine:
                 self.store, self.config.policies, list(self.config.mapping.locations), now
             ),
         )
+        if self.config.policies.stock_via_async_bulk:
+            self._check_bulks()
         return result
+
+    def _check_bulks(self) -> None:
+        try:
+            stale = self.stock.check_bulks()
+        except SyncError as exc:
+            log.warning("checking Magento bulks failed: %s", exc)
+            return
+        self.alerter.settle(
+            "magento:bulk_open",
+            [Alert("magento:bulk_open", "bulk_open", "; ".join(stale), "error")] if stale else [],
+        )
 
     def _check_locations(self) -> None:
         """What the connector can tell about itself after a stock run: problems with the

@@ -603,6 +603,10 @@ class Store:
             ).scalar()
         return str(value) if value is not None else None
 
+    def clear_versions(self, scope: str) -> None:
+        with self.tx() as conn:
+            conn.execute(versions.delete().where(versions.c.scope == scope))
+
     def set_versions(
         self, scope: str, items: dict[str, str], now: datetime, fence: tuple[str, int] | None = None
     ) -> None:

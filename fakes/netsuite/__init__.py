@@ -2,8 +2,9 @@
 
 Token-based authentication (OAuth 1.0a, HMAC-SHA256) and OAuth 2.0 client credentials; the
 record service for ``salesOrder``, ``customer``, ``inventoryItem``, ``location`` and
-``itemFulfillment``; collection paging and ``q`` filters; SuiteQL; asynchronous jobs with
-idempotency keys. See ``api.py`` for the routes and ``state.py`` for the options.
+``itemFulfillment``; the record metadata catalog (OpenAPI 3.0 / JSON Schema, custom fields
+included); collection paging and ``q`` filters; SuiteQL; asynchronous jobs with idempotency keys.
+See ``api.py`` for the routes and ``state.py`` for the options.
 """
 
 from __future__ import annotations

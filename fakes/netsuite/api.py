@@ -3,6 +3,7 @@
 Paths (all under the server root, as on ``https://<account>.suitetalk.api.netsuite.com``)::
 
     POST   /services/rest/auth/oauth2/v1/token                  OAuth 2.0 client credentials
+    GET    /services/rest/record/v1/metadata-catalog[/<type>]   record metadata (metadata.py)
     GET    /services/rest/record/v1/<type>                      list (limit, offset, q)
     POST   /services/rest/record/v1/<type>                      create -> 204 + Location
     GET    /services/rest/record/v1/<type>/<id | eid:X>         read (fields, expandSubResources)
@@ -28,7 +29,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from fakes.core.spec import ErrorRequest
-from fakes.netsuite import jobs, suiteql
+from fakes.netsuite import jobs, metadata, suiteql
 from fakes.netsuite.auth import authenticate, issue_token
 from fakes.netsuite.errors import (
     BACKEND_KEY,
@@ -155,6 +156,7 @@ def register_routes(app: Flask, backend: NetSuiteBackend) -> None:
     app.extensions[BACKEND_KEY] = backend
     _hooks(app, backend)
     _auth_routes(app, backend)
+    _metadata_routes(app, backend)
     _record_routes(app, backend)
     _write_routes(app, backend)
     _query_routes(app, backend)
@@ -220,6 +222,33 @@ def _auth_routes(app: Flask, backend: NetSuiteBackend) -> None:
 def _token_error(err: TokenRequestError) -> Response:
     return json_response({"error": err.error, "error_description": err.description},
                          err.status, "application/json")
+
+
+def _accepts(media: str) -> bool:
+    return any(media in value for value in request.headers.getlist("Accept"))
+
+
+def _metadata_routes(app: Flask, backend: NetSuiteBackend) -> None:
+    def described(names: list[str]) -> list[tuple[Any, dict[str, str]]]:
+        types = [backend.rtype(name) for name in names]
+        return [(rt, backend.custom_fields(rt.name)) for rt in types]
+
+    @app.get(metadata.CATALOG_PATH)
+    def metadata_catalog() -> Response:
+        names = metadata.all_record_names()
+        selected = [s.strip() for s in request.args.get("select", "").split(",") if s.strip()]
+        if _accepts(metadata.SWAGGER):
+            document = metadata.openapi(base_url(), described(selected or names))
+            return json_response(document, 200, metadata.SWAGGER)
+        return json_response(metadata.catalog_list(base_url(), names), 200, "application/json")
+
+    @app.get(f"{metadata.CATALOG_PATH}/<rtype>")
+    def record_metadata(rtype: str) -> Response:
+        ((rt, custom),) = described([rtype])
+        if _accepts(metadata.SWAGGER):
+            return json_response(metadata.openapi(base_url(), [(rt, custom)]), 200,
+                                 metadata.SWAGGER)
+        return json_response(metadata.record_schema(rt, custom), 200, metadata.SCHEMA)
 
 
 def _record_routes(app: Flask, backend: NetSuiteBackend) -> None:

@@ -41,8 +41,9 @@ def invalid_value(value: Any, field: str, path: str) -> NetSuiteError:
     )
 
 
-def missing_value(field: str, path: str) -> NetSuiteError:
-    return bad_request("USER_ERROR", f"Please enter value(s) for: {label(field)}", path=path)
+def missing_value(field: str, path: str, labels: dict[str, str] | None = None) -> NetSuiteError:
+    shown = (labels or {}).get(field) or label(field)
+    return bad_request("USER_ERROR", f"Please enter value(s) for: {shown}", path=path)
 
 
 def unknown_field(name: str, path: str) -> NetSuiteError:
@@ -142,7 +143,9 @@ def _unknown(name: str, path: str, opts: WriteOptions) -> None:
         raise unknown_field(name, path)
 
 
-def check_required(record: dict[str, Any], fields: set[str] | frozenset[str]) -> None:
+def check_required(record: dict[str, Any], fields: set[str] | frozenset[str],
+                   labels: dict[str, str] | None = None) -> None:
+    """Every required field has a value; custom fields are named by their ``labels``."""
     for name in sorted(fields):
         if record.get(name) in (None, "", [], {}):
-            raise missing_value(name, name)
+            raise missing_value(name, name, labels)

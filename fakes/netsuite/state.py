@@ -17,6 +17,9 @@ Options (``Fake(..., options={...})``):
 ``upsert_sublists`` ("replace") on an upsert that updates: ``replace`` or ``merge`` sublists.
 ``default_order_status`` ("B") status of new sales orders (``A`` = Pending Approval).
 ``mandatory_fields`` ({}) extra required fields per record type, e.g. ``{"salesOrder": ["memo"]}``.
+``custom_fields`` the account's custom body fields per record type (id -> label), as the metadata
+    catalog lists them; default ``custbody_sales_channel`` and ``custbody_magento_store`` on
+    ``salesOrder``. (Writes keep any ``custbody*`` field, defined here or not.)
 ``offset_multiple_of_limit`` (False) refuse collection offsets that are not a multiple of limit.
 ``suiteql_dates`` ("date") SuiteQL date output: ``date`` (``M/D/YYYY``) or ``iso``.
 """
@@ -50,6 +53,8 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "async_delay_s": 2.0, "concurrency_error": "429", "duplicate_error_code": "USER_ERROR",
     "upsert_sublists": "replace", "default_order_status": "B", "mandatory_fields": {},
     "offset_multiple_of_limit": False, "suiteql_dates": "date",
+    "custom_fields": {"salesOrder": {"custbody_sales_channel": "Sales Channel",
+                                     "custbody_magento_store": "Magento Store"}},
 }
 INVALID_QUERY = "Invalid search query. Detailed unprocessed description follows. "
 
@@ -130,6 +135,12 @@ class NetSuiteBackend(VendorBackend):
 
     def removed_fields(self, type_name: str) -> frozenset[str]:
         return frozenset(self.current_flags().get("removed_fields", {}).get(type_name, ()))
+
+    def custom_fields(self, type_name: str) -> dict[str, str]:
+        """The custom fields of a record type that exist now (id -> label)."""
+        defined = dict((self.option("custom_fields") or {}).get(type_name, {}))
+        removed = self.removed_fields(type_name)
+        return {k: str(v) for k, v in defined.items() if k not in removed}
 
     def touch(self) -> None:
         self.version = next(VERSIONS)
@@ -292,7 +303,7 @@ class NetSuiteBackend(VendorBackend):
             record = orders.build_order(self, body, existing, opts)
         else:
             record = customers.build_customer(self, body, existing, opts)
-        check_required(record, self.required_fields(rt.name))
+        check_required(record, self.required_fields(rt.name), self.custom_fields(rt.name))
         if existing is not None and record.get("externalId") != existing.get("externalId"):
             self._check_duplicate(rt, record.get("externalId"))
         return record

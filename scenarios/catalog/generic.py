@@ -380,3 +380,37 @@ def inventory_drift(ctx: Ctx) -> list[str]:
         ctx.cycles(1, step_s=300)
     ctx.cycles(12, step_s=300)
     return ctx.judge_stock() + ctx.judge_orders()
+
+
+@scenario(
+    "FM-G02",
+    "Stopped queue consumers",
+    ("*",),
+    harm="bulk requests are accepted but never applied; the backlog grows unseen",
+    invariant="an open-backlog alert within its threshold (15 min); nothing lost once the "
+    "consumers run again",
+    policies={"stock_via_async_bulk": True},
+)
+def stopped_consumers(ctx: Ctx) -> list[str]:
+    magento, erp = ctx.world.magento, ctx.world.erp_fake
+    ctx.cycles(2, step_s=300)
+    magento.event("stop_consumers")
+    stopped_at = ctx.world.clock.now()
+    locations = list(ctx.world.profile["locations"].values())
+    for n, product in enumerate(ctx.world.magento.ctx.dataset.products[:3]):
+        for k, location in enumerate(locations):
+            ctx.support.set_stock(erp, product.sku, location, 7 + 10 * k + n)
+    ctx.cycles(8, step_s=300)
+    evidence = []
+    alerts = ctx.connector.alerts()
+    if alerts is None:
+        evidence.append("the connector has no alerting: a stopped Magento consumer goes unseen")
+    else:
+        raised = [a for a in alerts if a["kind"] == "bulk_open"]
+        if not raised:
+            evidence.append("Magento's consumers stopped for 40 min and no alert was raised")
+        elif (raised[0]["at"] - stopped_at).total_seconds() > 30 * 60:
+            evidence.append(f"the backlog alert came late, at {raised[0]['at']}")
+    magento.event("start_consumers")
+    ctx.cycles(6, step_s=300)
+    return evidence + ctx.judge_stock()

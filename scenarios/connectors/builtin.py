@@ -36,7 +36,7 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
                 for k, v in world.profile.items()
                 if k in ("items", "locations", "accounts", "default_customer")
             },
-            "policies": policies,
+            "policies": {**dict(world.connector_options.get("policies") or {}), **policies},
             "store_url": world.connector_options.get("store_url")
             or f"sqlite:///{world.workdir / 'engine.db'}",
             "seed": world.seed,

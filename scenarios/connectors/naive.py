@@ -98,18 +98,27 @@ class NaiveConnector:
             return
 
     def _copy_stock(self) -> None:
-        """All ERP locations summed into Magento's default source: location blind."""
+        """All ERP locations summed into Magento's default source: location blind. Through
+        Magento's bulk API when the deployment uses it, fire and forget."""
         items = [
             {"sku": sku, "source_code": "default", "quantity": qty, "status": 1}
             for sku, qty in self.erp.stock_totals().items()
         ]
-        if items:
-            self.session.post(
-                f"{self.world.magento.base_url}/rest/V1/inventory/source-items",
-                json={"sourceItems": items},
-                headers=self.magento_headers,
-                timeout=30,
-            )
+        if not items:
+            return
+        policies = self.world.connector_options.get("policies") or {}
+        path = (
+            "/rest/async/bulk/V1/inventory/source-items"
+            if policies.get("stock_via_async_bulk")
+            else "/rest/V1/inventory/source-items"
+        )
+        body: Any = [{"sourceItems": items}] if "bulk" in path else {"sourceItems": items}
+        self.session.post(
+            f"{self.world.magento.base_url}{path}",
+            json=body,
+            headers=self.magento_headers,
+            timeout=30,
+        )
 
     def alerts(self) -> list[dict[str, Any]] | None:
         return None

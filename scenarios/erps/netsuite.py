@@ -3,6 +3,7 @@ state, the routes that create orders, and the naive script's NetSuite half."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -58,10 +59,20 @@ def set_stock(fake: Fake, item_code: str, location: str, qty: int) -> None:
     fake.event("set_stock", item_code=item_code, location_id=location, quantity=qty)
 
 
+def configured_fields(world: World) -> dict[str, Any]:
+    """The constant extra body fields of the world's ``erp_settings`` (``order_fields``)."""
+    settings = world.connector_options.get("erp_settings") or {}
+    raw = settings.get("order_fields") if isinstance(settings, dict) else None
+    parsed = json.loads(raw) if raw else {}
+    return dict(parsed) if isinstance(parsed, dict) else {}
+
+
 class NaiveNetSuite:
-    """The naive script's NetSuite half: POST without an external id, SuiteQL for lookups."""
+    """The naive script's NetSuite half: POST without an external id, SuiteQL for lookups; the
+    custom fields of the world's settings sent as they are (no check that they still exist)."""
 
     def __init__(self, world: World, session: requests.Session) -> None:
+        self.fields = configured_fields(world)
         self.base = world.erp_fake.base_url
         self.session = session
         creds = world.erp_fake.credentials()
@@ -100,6 +111,7 @@ class NaiveNetSuite:
                 }
             )
         body = {
+            **self.fields,
             "entity": {"id": str(customers[0]["id"]) if customers else "1"},
             "otherRefNum": order.get("increment_id"),
             "item": {"items": lines},

@@ -7,6 +7,7 @@ are reported, never written elsewhere (FM-N04).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ from sync_core.store import Store
 
 FLOW = "stock.import"
 SCOPE = "stock"
+BULKS = "stock.magento_bulks"
+BULKS = "stock.magento_bulks"
 
 
 @dataclass
@@ -82,7 +85,20 @@ class StockFlow:
         size = self.policies.stock_batch_size
         for start in range(0, len(batch), size):
             chunk = batch[start : start + size]
-            self.magento.set_source_items([item for _, (item, _) in chunk])
+            items = [item for _, (item, _) in chunk]
+            if self.policies.stock_via_async_bulk:
+                uuid = self.magento.set_source_items_async(items)
+                self.store.record(
+                    FLOW,
+                    f"bulk:{uuid}",
+                    "submit",
+                    "open",
+                    f"{len(items)} source items",
+                    self.clock.now(),
+                )
+                self._track_bulk(uuid)
+            else:
+                self.magento.set_source_items(items)
             self.store.set_versions(
                 SCOPE, {key: version for key, (_, version) in chunk}, self.clock.now(), fence
             )
@@ -100,6 +116,32 @@ class StockFlow:
                 self.clock.now(),
             )
         return result
+
+    def _track_bulk(self, uuid: str) -> None:
+        tracked = json.loads(self.store.cursor(BULKS) or "{}")
+        tracked[uuid] = self.clock.now().isoformat()
+        self.store.set_cursor(BULKS, json.dumps(tracked), self.clock.now())
+
+    def check_bulks(self) -> list[str]:
+        """Follow submitted bulks: forget the completed, send everything again when one
+        failed, and name the ones still open past the alert threshold (stopped consumers)."""
+        tracked: dict[str, str] = json.loads(self.store.cursor(BULKS) or "{}")
+        still_open, stale = {}, []
+        for uuid, submitted in tracked.items():
+            statuses = {int(op.get("status", 4)) for op in self.magento.bulk_operations(uuid)}
+            if statuses & {2, 3, 5}:
+                self.store.clear_versions(SCOPE)  # the next run sends every level again
+                continue
+            if 4 in statuses:
+                still_open[uuid] = submitted
+                age = (self.clock.now() - datetime.fromisoformat(submitted)).total_seconds()
+                if age > self.policies.alert_bulk_open_s:
+                    stale.append(
+                        f"Magento bulk {uuid} has been open for {age / 60:.0f} min: "
+                        "are the queue consumers running?"
+                    )
+        self.store.set_cursor(BULKS, json.dumps(still_open), self.clock.now())
+        return stale
 
     def _consider(
         self,

@@ -23,6 +23,10 @@ NAIVE_HARM = {
     "FM-G16": "no status reconciliation",
     "FM-G10": "is missing in netsuite",
     "FM-G03": "stock SKU-000001 @ default",
+    "FM-N01": "is missing in netsuite",
+    "FM-N02": "no alerting",
+    "FM-N03": "lost silently",
+    "FM-G02": "no alerting",
 }
 
 

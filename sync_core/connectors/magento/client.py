@@ -132,3 +132,23 @@ class MagentoClient:
 
     def set_source_items(self, items: list[dict[str, Any]]) -> None:
         self.call("POST", "/inventory/source-items", json={"sourceItems": items})
+
+    def set_source_items_async(self, items: list[dict[str, Any]]) -> str:
+        """Queue the update through Magento's bulk API; returns the bulk UUID to track."""
+        response = self._send_raw(
+            "POST", "/rest/async/bulk/V1/inventory/source-items", json=[{"sourceItems": items}]
+        )
+        body = self.http.json(response)
+        return str(body["bulk_uuid"])
+
+    def bulk_operations(self, bulk_uuid: str) -> list[dict[str, Any]]:
+        """The operations of a bulk with Magento's status codes (1 complete, 2 retriably
+        failed, 3 failed, 4 open, 5 rejected)."""
+        body = self.http.json(self.call("GET", f"/bulk/{bulk_uuid}/status"))
+        return list(body.get("operations_list") or [])
+
+    def _send_raw(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if self._token is None:
+            self._token = self._admin_token()
+        headers = {"Authorization": f"Bearer {self._token}"}
+        return self.http.request(method, path, headers=headers, **kwargs)

@@ -18,4 +18,4 @@ __all__ = ["NetSuiteClient", "NetSuiteConnector", "build"]
 def build(config: EngineConfig, session: requests.Session) -> NetSuiteConnector:
     """The NetSuite connector for the engine (see :mod:`sync_core.connectors.registry`)."""
     client = NetSuiteClient(config.erp, session, config.policies.http_timeout_s)
-    return NetSuiteConnector(client, config.mapping)
+    return NetSuiteConnector(client, config.mapping, config.erp.options)

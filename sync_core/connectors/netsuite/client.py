@@ -1,5 +1,12 @@
 """NetSuite REST transport: OAuth 1.0a (HMAC-SHA256) per request, the ``o:errorDetails``
-envelope mapped onto the error tree, record and SuiteQL calls with collection paging.
+envelope mapped onto the error tree, record and SuiteQL calls with collection paging, and the
+record metadata catalog (``metadata-catalog``, JSON Schema).
+
+Writes carry ``X-NetSuite-PropertyNameValidation: Error`` so a field the account no longer has
+(a removed or renamed custom field) is refused ("Invalid field name") instead of being dropped
+without a word; that refusal, and a newly mandatory field ("Please enter value(s) for"), are
+contract changes: :class:`SchemaDrift`, with ``o:errorPath`` (the field) in the message. A bad
+value ("Invalid Field Value") is :class:`InvalidData`.
 """
 
 from __future__ import annotations
@@ -17,21 +24,29 @@ from sync_core.transport import HttpClient, parse_retry_after
 RECORD = "/services/rest/record/v1"
 SUITEQL = "/services/rest/query/v1/suiteql"
 THROTTLE_CODES = {"SSS_REQUEST_LIMIT_EXCEEDED", "CONCURRENCY_LIMIT_EXCEEDED", "WS_REQUEST_BLOCKED"}
-DRIFT_WORDS = ("please enter value", "mandatory", "required field", "invalid field")
+METADATA = f"{RECORD}/metadata-catalog"
+DRIFT_WORDS = ("please enter value", "mandatory", "required field", "invalid field name")
+WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "Error"}
 
 
-def _details(response: requests.Response) -> tuple[str, str]:
+def _details(response: requests.Response) -> tuple[str, str, str]:
+    """The first error's code, detail and ``o:errorPath`` (empty when absent)."""
     try:
         body = response.json()
         detail = (body.get("o:errorDetails") or [{}])[0]
-        return str(detail.get("o:errorCode") or ""), str(detail.get("detail") or body.get("title"))
+        return (
+            str(detail.get("o:errorCode") or ""),
+            str(detail.get("detail") or body.get("title")),
+            str(detail.get("o:errorPath") or ""),
+        )
     except (ValueError, AttributeError, IndexError):
-        return "", response.text[:200]
+        return "", response.text[:200], ""
 
 
 def classify(response: requests.Response) -> SyncError | None:
-    code, detail = _details(response)
-    message = f"netsuite {response.status_code} {code}: {detail}"
+    code, detail, path = _details(response)
+    where = f" (field {path})" if path else ""
+    message = f"netsuite {response.status_code} {code}: {detail}{where}"
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if response.status_code == 429 or code in THROTTLE_CODES:
         return Throttled(message, retry_after=retry_after, status=response.status_code)
@@ -73,11 +88,26 @@ class NetSuiteClient:
 
     def upsert(self, record_type: str, external_id: str, body: dict[str, Any]) -> str:
         """PUT to ``eid:``: creates or updates; returns the internal id from Location."""
-        response = self.http.request("PUT", f"{RECORD}/{record_type}/eid:{external_id}", json=body)
+        response = self.http.request(
+            "PUT", f"{RECORD}/{record_type}/eid:{external_id}", json=body, headers=WRITE_HEADERS
+        )
         location = response.headers.get("Location", "")
         if not location:
             raise InvalidData("netsuite upsert answered without a Location header")
         return location.rstrip("/").rsplit("/", 1)[-1]
+
+    def record_fields(self, record_type: str) -> set[str]:
+        """The body fields (standard and custom) the account's ``record_type`` has now, from
+        its JSON Schema in the metadata catalog."""
+        response = self.http.request(
+            "GET",
+            f"{METADATA}/{record_type}",
+            headers={"Accept": "application/schema+json"},
+        )
+        properties = self.http.json(response).get("properties") or {}
+        if not isinstance(properties, dict) or not properties:
+            raise SchemaDrift(f"netsuite metadata for {record_type} lists no fields")
+        return {str(name) for name in properties}
 
     def suiteql(self, query: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
         offset = 0

@@ -3,21 +3,64 @@
 Orders are keyed by ``externalId`` (the store-namespaced Magento reference): looked up with
 ``GET salesOrder/eid:<ref>`` and written with ``PUT salesOrder/eid:<ref>`` (an upsert), so a
 repeated write can never make a second order.
+
+Extra body fields (custom fields such as ``custbody_sales_channel``, or a standard field an
+administrator made mandatory) come from the connector settings (``erp.options``):
+
+``order_fields``  a JSON object of field id -> value, e.g. ``{"custbody_sales_channel": "web"}``
+``field:<id>``    one field per key, e.g. ``field:custbody_sales_channel = web`` (wins over
+                  ``order_fields``)
+
+A value may name the order: ``{increment_id}``, ``{store_code}``, ``{external_ref}``,
+``{customer_email}``. Before its first order write, and again after NetSuite refuses a write as
+a contract change, the connector reads the ``salesOrder`` metadata (JSON Schema) and refuses to
+write when a field it sends is not there (:class:`SchemaDrift` naming the field), so a removed or
+renamed custom field holds orders back rather than losing the value (FM-N03).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sync_core.config import MappingConfig
+from sync_core.config import ConfigError, MappingConfig
 from sync_core.connectors.base import ErpStockRow
 from sync_core.connectors.netsuite.client import NetSuiteClient
-from sync_core.errors import MappingError, RemoteNotFound, UnknownOutcome
+from sync_core.errors import MappingError, RemoteNotFound, SchemaDrift, UnknownOutcome
 from sync_core.model import Order, RemoteRef
 
 ORDER_STATES = {"A": "pending_approval", "C": "cancelled", "H": "closed"}
+ORDER_RECORD = "salesOrder"
+PLACEHOLDERS = ("increment_id", "store_code", "external_ref", "customer_email")
+
+
+def order_fields(options: Mapping[str, str]) -> dict[str, str]:
+    """The extra sales-order body fields the settings ask for (see the module docstring)."""
+    fields: dict[str, str] = {}
+    raw = options.get("order_fields")
+    if raw:
+        try:
+            parsed = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigError(f"erp.options.order_fields is not JSON: {exc}") from exc
+        if not isinstance(parsed, dict):
+            raise ConfigError("erp.options.order_fields must be a JSON object")
+        fields.update({str(k): str(v) for k, v in parsed.items()})
+    for key, value in options.items():
+        if key.startswith("field:") and key[6:]:
+            fields[key[6:]] = value
+    dummy = {name: "" for name in PLACEHOLDERS}
+    for name, value in fields.items():
+        try:
+            value.format_map(dummy)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ConfigError(
+                f"erp.options: the value of order field {name} ({value!r}) may only name "
+                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            ) from exc
+    return fields
 
 
 def _quote(value: str) -> str:
@@ -27,11 +70,18 @@ def _quote(value: str) -> str:
 class NetSuiteConnector:
     system = "netsuite"
 
-    def __init__(self, client: NetSuiteClient, mapping: MappingConfig) -> None:
+    def __init__(
+        self,
+        client: NetSuiteClient,
+        mapping: MappingConfig,
+        options: Mapping[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.mapping = mapping
+        self.extra_fields = order_fields(options or {})
         self._items: dict[str, str] | None = None
         self._customers: dict[str, str] = {}
+        self._verified: frozenset[str] = frozenset()  # sent fields the metadata confirmed
 
     # -- lookups ----------------------------------------------------------------------------
     def item_ids(self, refresh: bool = False) -> dict[str, str]:
@@ -86,8 +136,18 @@ class NetSuiteConnector:
             display=str(record.get("tranId") or record["id"]),
         )
 
+    def _extra(self, order: Order) -> dict[str, str]:
+        values = {
+            "increment_id": order.increment_id,
+            "store_code": order.store_code,
+            "external_ref": order.external_ref,
+            "customer_email": order.customer_email,
+        }
+        return {k: v.format_map(values) for k, v in self.extra_fields.items()}
+
     def payload(self, order: Order) -> dict[str, Any]:
         return {
+            **self._extra(order),
             "externalId": order.external_ref,
             "entity": {"id": self.customer_id(order)},
             "tranDate": order.created_at.date().isoformat(),
@@ -105,10 +165,30 @@ class NetSuiteConnector:
             },
         }
 
+    def check_fields(self, sent: set[str], order: Order, refresh: bool = False) -> None:
+        """Every field we send exists on the account's sales order (metadata catalog)."""
+        if not refresh and sent <= self._verified:
+            return
+        self._verified = frozenset()
+        missing = sorted(sent - self.client.record_fields(ORDER_RECORD))
+        if missing:
+            raise SchemaDrift(
+                f"netsuite {ORDER_RECORD} has no field(s) {', '.join(missing)} that the mapping "
+                f"sends (order {order.increment_id}): removed or renamed in the account? Fix "
+                "the mapping (erp.options) or the account, then replay"
+            )
+        self._verified = frozenset(sent)
+
     def create_order(self, order: Order) -> RemoteRef:
-        internal_id = self.client.upsert("salesOrder", order.external_ref, self.payload(order))
+        body = self.payload(order)
+        self.check_fields(set(body), order)
+        try:
+            internal_id = self.client.upsert(ORDER_RECORD, order.external_ref, body)
+        except SchemaDrift:
+            self.check_fields(set(body), order, refresh=True)  # names a vanished field
+            raise
         try:  # read back: a write the ERP acknowledged but did not keep must not count
-            record = self.client.get_record("salesOrder", internal_id, fields="id,tranId")
+            record = self.client.get_record(ORDER_RECORD, internal_id, fields="id,tranId")
         except RemoteNotFound as exc:
             raise UnknownOutcome(
                 f"netsuite acknowledged order {order.external_ref} as {internal_id} "
