@@ -24,6 +24,8 @@ MODULES = (
     "netsuite",
     "sap",
     "s4hana",
+    "sap_fulfilment",
+    "sap_finance",
     "business_central",
     "sage200",
     "legacy",
