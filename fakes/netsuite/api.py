@@ -12,6 +12,9 @@ Paths (all under the server root, as on ``https://<account>.suitetalk.api.netsui
     DELETE /services/rest/record/v1/<type>/<id | eid:X>         delete -> 204
     GET    /services/rest/record/v1/<type>/<id>/<sublist>[/<line>]
     POST   /services/rest/record/v1/salesOrder/<id>/!transform/itemFulfillment
+    POST   /services/rest/record/v1/salesOrder/<id>/!transform/invoice           (billing.py)
+    POST   /services/rest/record/v1/salesOrder/<id>/!transform/returnAuthorization
+    POST   /services/rest/record/v1/invoice/<id>/!transform/creditMemo
     POST   /services/rest/query/v1/suiteql                      (Prefer: transient)
     GET    /services/rest/async/v1/job/<id>[/task[/<task>[/result]]]
 

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakes.netsuite.model import ENUMS, RECORD_TYPES, Kind, RecordType, Sublist, label
+from fakes.netsuite.model import (
+    ENUMS,
+    RECORD_TYPES,
+    TRANSFORMS,
+    Kind,
+    RecordType,
+    Sublist,
+    label,
+)
 
 SWAGGER = "application/swagger+json"
 SCHEMA = "application/schema+json"
@@ -54,11 +62,13 @@ def catalog_list(base: str, names: list[str]) -> dict[str, Any]:
     return {"items": items, "links": [{"rel": "self", "href": url}]}
 
 
-def _field(kind: Kind, name: str, title: str, read_only: bool) -> dict[str, Any]:
+def _field(kind: Kind, name: str, title: str, read_only: bool,
+           labels: dict[str, str] | None = None) -> dict[str, Any]:
+    labels = labels if labels is not None else ENUMS.get(name)
     if kind in ("ref", "enum"):
         ident: dict[str, Any] = {"type": "string"}
-        if kind == "enum" and name in ENUMS:
-            ident["enum"] = sorted(ENUMS[name])
+        if kind == "enum" and labels is not None:
+            ident["enum"] = sorted(labels)
         spec: dict[str, Any] = {
             "type": "object",
             "properties": {"id": ident, "refName": {"type": "string"}},
@@ -81,7 +91,8 @@ def _sublist_element(sublist: Sublist) -> dict[str, Any]:
 def record_schema(rt: RecordType, custom: dict[str, str]) -> dict[str, Any]:
     """The JSON Schema of ``rt`` with the given custom fields (id -> label)."""
     props: dict[str, Any] = {
-        n: _field(k, n, label(n), n in rt.read_only) for n, k in rt.fields.items()
+        n: _field(k, n, label(n), n in rt.read_only, rt.enum_labels(n))
+        for n, k in rt.fields.items()
     }
     for name, sub in rt.sublists.items():
         props[name] = {
@@ -116,12 +127,27 @@ def _paths(rt: RecordType) -> dict[str, Any]:
         }
     }
     if rt.writable:
-        listing["post"] = {"tags": [rt.name], "requestBody": body, "responses": done}
-        for verb in ("put", "patch", "delete"):
+        if rt.creatable:
+            listing["post"] = {"tags": [rt.name], "requestBody": body, "responses": done}
+        for verb in ("put", "patch", "delete") if rt.creatable else ("patch", "delete"):
             single[verb] = {"tags": [rt.name], "parameters": [key], "responses": done}
             if verb != "delete":
                 single[verb]["requestBody"] = body
-    return {f"/{rt.name}": listing, f"/{rt.name}/{{id}}": single}
+    elif rt.name == "itemFulfillment":
+        single["delete"] = {"tags": [rt.name], "parameters": [key], "responses": done}
+    paths = {f"/{rt.name}": listing, f"/{rt.name}/{{id}}": single}
+    for target in TRANSFORMS.get(rt.name, ()):
+        paths[f"/{rt.name}/{{id}}/!transform/{target}"] = _transform_path(rt, target, key)
+    return paths
+
+
+def _transform_path(rt: RecordType, target: str, key: dict[str, Any]) -> dict[str, Any]:
+    schema = {"type": "object", "title": RECORD_TYPES[target].label}
+    return {"post": {
+        "tags": [rt.name], "summary": f"Transform to {target}.", "parameters": [key],
+        "requestBody": {"content": {"application/json": {"schema": schema}}},
+        "responses": {"204": {"description": "Transformed"}},
+    }}
 
 
 def openapi(base: str, records: list[tuple[RecordType, dict[str, str]]]) -> dict[str, Any]:

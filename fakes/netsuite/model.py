@@ -20,6 +20,14 @@ ORDER_STATUS = {
 }
 CREDIT_HOLD = {"AUTO": "Auto", "ON": "On", "OFF": "Off"}
 SHIP_STATUS = {"A": "Picked", "B": "Packed", "C": "Shipped"}
+INVOICE_STATUS = {"A": "Open", "B": "Paid In Full", "D": "Pending Approval", "E": "Rejected",
+                  "V": "Voided"}
+CREDIT_STATUS = {"A": "Open", "B": "Fully Applied", "V": "Voided"}
+RETURN_STATUS = {
+    "A": "Pending Approval", "B": "Pending Receipt", "C": "Cancelled", "D": "Partially Received",
+    "E": "Pending Refund/Partially Received", "F": "Pending Refund", "G": "Refunded",
+    "H": "Closed",
+}
 CURRENCIES = {"1": "British pound", "2": "US Dollar", "3": "Euro"}
 ENUMS: dict[str, dict[str, str]] = {
     "orderStatus": ORDER_STATUS, "status": ORDER_STATUS, "creditHoldOverride": CREDIT_HOLD,
@@ -27,7 +35,8 @@ ENUMS: dict[str, dict[str, str]] = {
 }
 CUSTOM_PREFIXES = {
     "salesOrder": ("custbody",), "itemFulfillment": ("custbody",), "customer": ("custentity",),
-    "inventoryItem": ("custitem",), "location": ("custrecord",),
+    "inventoryItem": ("custitem",), "location": ("custrecord",), "invoice": ("custbody",),
+    "creditMemo": ("custbody",), "returnAuthorization": ("custbody",),
 }
 LINE_CUSTOM_PREFIX = "custcol"
 
@@ -51,6 +60,12 @@ class RecordType:
     sublists: dict[str, Sublist] = field(default_factory=dict)
     read_only: frozenset[str] = frozenset()
     writable: bool = True
+    creatable: bool = True
+    enums: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def enum_labels(self, name: str) -> dict[str, str] | None:
+        """The id -> label list of an enum field (record-specific first, then shared)."""
+        return self.enums.get(name, ENUMS.get(name))
 
     def kind(self, name: str) -> Kind | None:
         if name in self.fields:
@@ -63,8 +78,8 @@ class RecordType:
 ORDER_LINE = Sublist(
     "item",
     {"line": "integer", "item": "ref", "quantity": "number", "rate": "number", "amount": "number",
-     "location": "ref", "quantityFulfilled": "number", "description": "string",
-     "isClosed": "boolean"},
+     "location": "ref", "quantityFulfilled": "number", "quantityBilled": "number",
+     "description": "string", "isClosed": "boolean"},
     {"item": "inventoryItem", "location": "location"},
 )
 FULFILLMENT_LINE = Sublist(
@@ -124,14 +139,64 @@ ITEM_FULFILLMENT = RecordType(
     frozenset({"id", "createdFrom", "entity", "createdDate", "lastModifiedDate"}),
     writable=False,
 )
+BILLED_LINE = Sublist(
+    "item",
+    {"line": "integer", "orderLine": "integer", "item": "ref", "quantity": "number",
+     "rate": "number", "amount": "number", "location": "ref", "description": "string"},
+    {"item": "inventoryItem", "location": "location"},
+)
+TRANSACTION_HEAD: dict[str, Kind] = {
+    "id": "id", "tranId": "string", "externalId": "string", "createdFrom": "ref",
+    "entity": "ref", "tranDate": "date", "status": "enum", "memo": "string",
+    "otherRefNum": "string", "currency": "ref", "subtotal": "number", "total": "number",
+    "createdDate": "datetime", "lastModifiedDate": "datetime",
+}
+BILLING_READ_ONLY = frozenset({"id", "createdFrom", "entity", "currency", "status", "subtotal",
+                               "total", "createdDate", "lastModifiedDate"})
+INVOICE = RecordType(
+    "invoice", "transaction", "Invoice",
+    {**TRANSACTION_HEAD, "dueDate": "date", "amountRemaining": "number", "location": "ref",
+     "shippingCost": "number"},
+    {"createdFrom": "salesOrder", "entity": "customer", "currency": "currency",
+     "location": "location"},
+    {"item": BILLED_LINE},
+    BILLING_READ_ONLY | {"amountRemaining"},
+    creatable=False,
+    enums={"status": INVOICE_STATUS},
+)
+CREDIT_MEMO = RecordType(
+    "creditMemo", "transaction", "Credit Memo",
+    {**TRANSACTION_HEAD, "applied": "number", "unapplied": "number", "shippingCost": "number"},
+    {"createdFrom": "invoice", "entity": "customer", "currency": "currency"},
+    {"item": BILLED_LINE},
+    BILLING_READ_ONLY | {"applied", "unapplied"},
+    creatable=False,
+    enums={"status": CREDIT_STATUS},
+)
+RETURN_AUTHORIZATION = RecordType(
+    "returnAuthorization", "transaction", "Return Authorization",
+    {**TRANSACTION_HEAD, "orderStatus": "enum"},
+    {"createdFrom": "salesOrder", "entity": "customer", "currency": "currency"},
+    {"item": BILLED_LINE},
+    BILLING_READ_ONLY,
+    creatable=False,
+    enums={"status": RETURN_STATUS, "orderStatus": RETURN_STATUS},
+)
 RECORD_TYPES: dict[str, RecordType] = {
-    rt.name: rt for rt in (SALES_ORDER, CUSTOMER, INVENTORY_ITEM, LOCATION, ITEM_FULFILLMENT)
+    rt.name: rt for rt in (SALES_ORDER, CUSTOMER, INVENTORY_ITEM, LOCATION, ITEM_FULFILLMENT,
+                           INVOICE, CREDIT_MEMO, RETURN_AUTHORIZATION)
+}
+TRANSFORMS: dict[str, tuple[str, ...]] = {
+    "salesOrder": ("itemFulfillment", "invoice", "returnAuthorization"),
+    "invoice": ("creditMemo",),
 }
 _BY_LOWER = {name.lower(): rt for name, rt in RECORD_TYPES.items()}
 FIELD_LABELS = {
     "entity": "Customer", "memo": "Memo", "otherRefNum": "PO/Check Number", "location": "Location",
     "tranDate": "Date", "item": "Item", "quantity": "Quantity", "email": "Email",
     "companyName": "Company Name", "entityId": "Customer ID", "currency": "Currency",
+    "dueDate": "Due Date", "amountRemaining": "Amount Remaining", "applied": "Applied",
+    "unapplied": "Unapplied",
 }
 
 

@@ -11,7 +11,8 @@ Rules modelled (NetSuite behaviour, simplified):
   below the fulfilled quantity;
 * ``!transform/itemFulfillment`` fulfils all remaining quantities (empty body) or the given
   ``orderLine``/``quantity`` pairs; more than remains is refused; stock on hand drops at the
-  line's location; the order becomes D (Partially Fulfilled) or F (Pending Billing). An order
+  line's location; the order becomes E (Pending Billing/Partially Fulfilled) or F (Pending
+  Billing), or what billing.order_status says once invoices exist. An order
   in A (Pending Approval), C (Cancelled), H (Closed) or fully fulfilled cannot be transformed:
   "You can not initialize itemfulfillment: invalid reference <id>".
 """
@@ -35,7 +36,7 @@ from fakes.netsuite.records import (
 if TYPE_CHECKING:
     from fakes.netsuite.state import NetSuiteBackend
 
-LINE_READ_ONLY = frozenset({"line", "quantityFulfilled", "links"})
+LINE_READ_ONLY = frozenset({"line", "quantityFulfilled", "quantityBilled", "links"})
 OPEN_STATUSES = ("B", "D", "E")
 ORDER_PREFIXES = ("custbody",)
 

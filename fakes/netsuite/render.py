@@ -43,19 +43,22 @@ def render_record(
         if name in rt.sublists:
             out[name] = render_sublist(rt.sublists[name], value, f"{url}/{name}", view, ref_name)
         else:
-            out[name] = render_value(name, value, rt.refs.get(name), view, ref_name)
+            out[name] = render_value(name, value, rt.refs.get(name), view, ref_name,
+                                     rt.enum_labels(name))
     return out
 
 
 def render_value(
-    name: str, value: Any, target: str | None, view: View, ref_name: RefName
+    name: str, value: Any, target: str | None, view: View, ref_name: RefName,
+    labels: dict[str, str] | None = None,
 ) -> Any:
     if target is not None and isinstance(value, dict) and "id" in value:
         return render_ref(target, str(value["id"]), view, ref_name)
-    if name in ENUMS and isinstance(value, dict) and "id" in value:
+    labels = labels if labels is not None else ENUMS.get(name)
+    if labels is not None and isinstance(value, dict) and "id" in value:
         if view.simple_enum:
             return {"id": value["id"]}
-        return {"id": value["id"], "refName": ENUMS[name].get(str(value["id"]), str(value["id"]))}
+        return {"id": value["id"], "refName": labels.get(str(value["id"]), str(value["id"]))}
     return value
 
 

@@ -22,6 +22,9 @@ Options (``Fake(..., options={...})``):
     ``salesOrder``. (Writes keep any ``custbody*`` field, defined here or not.)
 ``offset_multiple_of_limit`` (False) refuse collection offsets that are not a multiple of limit.
 ``suiteql_dates`` ("date") SuiteQL date output: ``date`` (``M/D/YYYY``) or ``iso``.
+``billing_basis`` ("fulfilled") what an invoice may bill: ``fulfilled`` (fulfilled but unbilled
+    quantities) or ``ordered`` (ordered but unbilled; billing ahead of fulfilment). See billing.py.
+``default_return_status`` ("A") status of new return authorizations (``B`` = Pending Receipt).
 """
 
 from __future__ import annotations
@@ -36,23 +39,26 @@ from datetime import datetime
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.netsuite import customers, jobs, orders, seed
+from fakes.netsuite import billing, customers, jobs, orders, seed
 from fakes.netsuite.auth import AuthPolicy, AuthState
 from fakes.netsuite.errors import NetSuiteError, bad_request, not_found
 from fakes.netsuite.filters import FilterError, matches, parse
 from fakes.netsuite.keys import make_credentials
-from fakes.netsuite.model import CURRENCIES, RECORD_TYPES, RecordType, record_type
+from fakes.netsuite.model import CURRENCIES, RECORD_TYPES, TRANSFORMS, RecordType, record_type
 from fakes.netsuite.records import WriteOptions, check_required, invalid_value
 
 VERSIONS = itertools.count(1)
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 FAMILY_START = {"transaction": 1000, "entity": 100, "item": 500}
-TRAN_PREFIX = {"salesOrder": "SO", "itemFulfillment": "IF"}
+TRAN_PREFIX = {"salesOrder": "SO", "itemFulfillment": "IF", "invoice": "INV", "creditMemo": "CM",
+               "returnAuthorization": "RMA"}
+BILLING_TYPES = ("invoice", "creditMemo", "returnAuthorization")
 DEFAULT_OPTIONS: dict[str, Any] = {
     "account_id": "1234567", "oauth_timestamp_skew_s": 300.0, "oauth2_key_type": "ec",
     "async_delay_s": 2.0, "concurrency_error": "429", "duplicate_error_code": "USER_ERROR",
     "upsert_sublists": "replace", "default_order_status": "B", "mandatory_fields": {},
-    "offset_multiple_of_limit": False, "suiteql_dates": "date",
+    "offset_multiple_of_limit": False, "suiteql_dates": "date", "billing_basis": "fulfilled",
+    "default_return_status": "A",
     "custom_fields": {"salesOrder": {"custbody_sales_channel": "Sales Channel",
                                      "custbody_magento_store": "Magento Store"}},
 }
@@ -69,7 +75,7 @@ class NetSuiteBackend(VendorBackend):
         self.records: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in RECORD_TYPES}
         self.external_ids: dict[str, dict[str, str]] = {n: {} for n in RECORD_TYPES}
         self.stock: dict[str, dict[str, dict[str, Any]]] = {}
-        self.counters: dict[str, int] = {**FAMILY_START, "salesOrder": 0, "itemFulfillment": 0,
+        self.counters: dict[str, int] = {**FAMILY_START, **{name: 0 for name in TRAN_PREFIX},
                                          "job": 0}
         self.jobs: dict[str, dict[str, Any]] = {}
         self.idempotency: dict[str, str] = {}
@@ -167,7 +173,10 @@ class NetSuiteBackend(VendorBackend):
     def materialize(self, rt: RecordType, record: dict[str, Any],
                     committed: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
         if rt.name == "salesOrder":
-            return orders.with_totals(record)
+            return {**orders.with_totals(record),
+                    "item": billing.order_lines_with_billing(self, record)}
+        if rt.name in BILLING_TYPES:
+            return billing.with_totals(self, rt.name, record)
         if rt.name == "inventoryItem":
             return self._item_with_locations(record, committed)
         return record
@@ -256,7 +265,7 @@ class NetSuiteBackend(VendorBackend):
             return jobs.WriteResult(rt.name, None)
         if not isinstance(op.body, dict):
             raise invalid_value(op.body, rt.name, "")
-        if not rt.writable:
+        if not rt.writable or (op.kind == "create" and not rt.creatable):
             raise NetSuiteError(405, "METHOD_NOT_ALLOWED",
                                 f"The {op.kind} operation is not supported for {rt.name}.")
         return jobs.WriteResult(rt.name, self._write(rt, op))
@@ -288,6 +297,9 @@ class NetSuiteBackend(VendorBackend):
                               "(eid:<externalId>); internal IDs are not allowed.")
         eid = key[4:]
         rid = self.external_ids[rt.name].get(eid)
+        if rid is None and not rt.creatable:
+            raise NetSuiteError(405, "METHOD_NOT_ALLOWED", f"The create operation is not "
+                                f"supported for {rt.name}; use !transform.")
         if rid is None:
             return self.create(rt, body, opts, external_id=eid)
         if self.option("upsert_sublists") == "replace":
@@ -301,6 +313,8 @@ class NetSuiteBackend(VendorBackend):
                opts: WriteOptions) -> dict[str, Any]:
         if rt.name == "salesOrder":
             record = orders.build_order(self, body, existing, opts)
+        elif rt.name in BILLING_TYPES and existing is not None:
+            record = billing.update(self, rt, body, existing, opts)
         else:
             record = customers.build_customer(self, body, existing, opts)
         check_required(record, self.required_fields(rt.name), self.custom_fields(rt.name))
@@ -333,6 +347,8 @@ class NetSuiteBackend(VendorBackend):
         record["lastModifiedDate"] = now
         self._index(rt, rid, old, record)
         self.records[rt.name][rid] = record
+        if rt.name == "salesOrder" and old is not None:
+            billing.refresh_order(self, record)
         self.touch()
 
     def _index(self, rt: RecordType, rid: str, old: dict[str, Any] | None,
@@ -347,6 +363,7 @@ class NetSuiteBackend(VendorBackend):
         rid = self.find_id(rt, key)
         record = self.records[rt.name][rid]
         if rt.name == "itemFulfillment":
+            self._check_unbilled(record)
             self._reverse_fulfilment(record)
         elif not rt.writable:
             raise NetSuiteError(405, "METHOD_NOT_ALLOWED",
@@ -356,15 +373,34 @@ class NetSuiteBackend(VendorBackend):
                               "dependent records.")
         self._index(rt, rid, record, None)
         del self.records[rt.name][rid]
+        if rt.name == "invoice":
+            self._refresh_source(record)
         self.touch()
 
     def _has_dependents(self, rt: RecordType, rid: str) -> bool:
         if rt.name == "customer":
             return any(o["entity"]["id"] == rid for o in self.records["salesOrder"].values())
-        if rt.name == "salesOrder":
-            return any(f["createdFrom"]["id"] == rid
-                       for f in self.records["itemFulfillment"].values())
-        return False
+        children = {"salesOrder": ("itemFulfillment", "invoice", "returnAuthorization"),
+                    "invoice": ("creditMemo",)}.get(rt.name, ())
+        return any(r["createdFrom"]["id"] == rid
+                   for name in children for r in self.records[name].values())
+
+    def _refresh_source(self, record: dict[str, Any]) -> None:
+        order = self.records["salesOrder"].get(record["createdFrom"]["id"])
+        if order is not None:
+            billing.refresh_order(self, order)
+
+    def _check_unbilled(self, shipment: dict[str, Any]) -> None:
+        """A fulfilment whose quantities have been billed cannot be deleted."""
+        order = self.records["salesOrder"].get(shipment["createdFrom"]["id"])
+        if order is None or self.option("billing_basis") == "ordered":
+            return
+        done = billing.billed(self, order["id"])
+        for line in order["item"]:
+            taken = sum(x["quantity"] for x in shipment["item"] if x["orderLine"] == line["line"])
+            if line["quantityFulfilled"] - taken < done.get(line["line"], 0.0) - billing.EPS:
+                raise bad_request("USER_ERROR", "This record cannot be deleted because its "
+                                  "quantities have been billed.")
 
     def _reverse_fulfilment(self, record: dict[str, Any]) -> None:
         order = self.records["salesOrder"].get(record["createdFrom"]["id"])
@@ -374,21 +410,26 @@ class NetSuiteBackend(VendorBackend):
                 if order_line["line"] == line["orderLine"]:
                     order_line["quantityFulfilled"] -= line["quantity"]
         if order is not None:
-            fulfilled = any(line["quantityFulfilled"] > 0 for line in order["item"])
-            order["orderStatus"] = {"id": "D" if fulfilled else "B"}
+            billing.refresh_order(self, order)
             order["lastModifiedDate"] = self.now_iso()
 
     def transform(self, rt: RecordType, key: str, target: str, body: Any) -> jobs.WriteResult:
-        if rt.name != "salesOrder" or target.lower() != "itemfulfillment":
+        name = next((t for t in TRANSFORMS.get(rt.name, ()) if t.lower() == target.lower()), None)
+        if name is None:
             raise NetSuiteError(404, "INVALID_URL", f"The transformation of {rt.name} into "
                                 f"{target} is not supported.")
-        order = self.stored(rt, key)
+        source = self.stored(rt, key)
         header = orders.fulfilment_header(body)
-        target_rt = RECORD_TYPES["itemFulfillment"]
+        target_rt = RECORD_TYPES[name]
         self._check_duplicate(target_rt, header.get("externalId"))
-        record = orders.fulfil(self, order, orders.fulfil_requests(body), header)
+        if name == "itemFulfillment":
+            record = orders.fulfil(self, source, orders.fulfil_requests(body), header)
+        else:
+            record = billing.transform(self, name, source, body, header)
         rid = self._next_id(target_rt)
         self._save(target_rt, record, rid)
+        if name in ("itemFulfillment", "invoice"):
+            billing.refresh_order(self, source)
         return jobs.WriteResult(target_rt.name, rid)
 
     def adjust_stock(self, item_id: str, location_id: str, delta: float) -> None:
@@ -440,6 +481,30 @@ class NetSuiteBackend(VendorBackend):
             raise ValueError(err.detail) from None
         return {"itemFulfillment": result.id}
 
+    @event("bill")
+    def bill_event(self, id: str, lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Bill a sales order (all billable quantities, or ``[{"line", "quantity"}]``)."""
+        result = self._event_transform("salesOrder", str(id), "invoice", lines)
+        return {"invoice": result.id}
+
+    @event("credit")
+    def credit_event(self, invoice_id: str,
+                     lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Credit an invoice (all uncredited quantities, or ``[{"line", "quantity"}]``)."""
+        result = self._event_transform("invoice", str(invoice_id), "creditMemo", lines)
+        return {"creditMemo": result.id}
+
+    def _event_transform(self, source: str, rid: str, target: str,
+                         lines: list[dict[str, Any]] | None) -> jobs.WriteResult:
+        if rid not in self.records[source]:
+            raise ValueError(f"no {source} with id {rid!r}")
+        body = None if lines is None else {"item": {"items": [
+            {"orderLine": entry["line"], "quantity": entry.get("quantity")} for entry in lines]}}
+        try:
+            return self.transform(RECORD_TYPES[source], rid, target, body)
+        except NetSuiteError as err:
+            raise ValueError(err.detail) from None
+
     def _event_order(self, rid: str) -> dict[str, Any]:
         order = self.records["salesOrder"].get(str(rid))
         if order is None:
@@ -468,6 +533,9 @@ class NetSuiteBackend(VendorBackend):
             "customers": records("customer"),
             "inventoryItems": records("inventoryItem"),
             "itemFulfillments": records("itemFulfillment"),
+            "invoices": records("invoice"),
+            "creditMemos": records("creditMemo"),
+            "returnAuthorizations": records("returnAuthorization"),
             "locations": records("location"),
             "jobs": [jobs.job_snapshot(job) for job in self.jobs.values()],
         }

@@ -4,13 +4,18 @@ Only a single ``SELECT`` runs (SQLite's authorizer refuses anything that is not 
 modelled tables and columns (lower case, after NetSuite's analytics data source; partly
 unconfirmed, see below):
 
-``transaction``       id, tranid, externalid, type ('SalesOrd' / 'ItemShip'), status (the
-                      one-letter status id), entity, trandate, createddate, lastmodifieddate,
-                      otherrefnum, memo, email, currency, plus every ``custbody*`` field set
+``transaction``       id, tranid, externalid, type ('SalesOrd', 'ItemShip', 'CustInvc',
+                      'CustCred', 'RtnAuth'), status (the one-letter status id of the record
+                      type), entity, trandate, createddate, lastmodifieddate, otherrefnum, memo,
+                      email, currency, createdfrom (the source transaction; a header column
+                      here is unconfirmed, ``transactionline.createdfrom`` is the documented
+                      one), foreigntotal (the total; unconfirmed), plus every ``custbody*`` field
+                      set
 ``transactionline``   transaction, id, linesequencenumber, mainline ('T' for the header row
-                      0), item, quantity (negative on sales orders and fulfilments, as NetSuite
-                      stores outbound quantities), rate, location, quantityshiprecv, isclosed,
-                      memo, createdfrom
+                      0), item, quantity (negative on sales orders, fulfilments and invoices,
+                      as NetSuite stores outbound quantities; positive on credit memos and return
+                      authorizations), rate, location, quantityshiprecv, isclosed, memo,
+                      createdfrom
 ``customer``          id, entityid, email, externalid, companyname, firstname, lastname,
                       isperson, isinactive, datecreated, lastmodifieddate, phone
 ``item``              id, itemid, externalid, displayname, itemtype ('InvtPart'), isinactive,
@@ -54,7 +59,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "transaction": ("id INTEGER", "tranid TEXT", "externalid TEXT", "type TEXT", "status TEXT",
                     "entity INTEGER", "trandate TEXT", "createddate TEXT",
                     "lastmodifieddate TEXT", "otherrefnum TEXT", "memo TEXT", "email TEXT",
-                    "currency INTEGER"),
+                    "currency INTEGER", "createdfrom INTEGER", "foreigntotal REAL"),
     "transactionline": ("\"transaction\" INTEGER", "id INTEGER", "linesequencenumber INTEGER",
                         "mainline TEXT", "item INTEGER", "quantity REAL", "rate REAL",
                         "location INTEGER", "quantityshiprecv REAL", "isclosed TEXT",
@@ -69,6 +74,10 @@ TABLES: dict[str, tuple[str, ...]] = {
                                "quantityavailable REAL", "quantitycommitted REAL",
                                "lastmodifieddate TEXT"),
 }
+TRANSACTION_TYPES = {"salesOrder": "SalesOrd", "itemFulfillment": "ItemShip",
+                     "invoice": "CustInvc", "creditMemo": "CustCred",
+                     "returnAuthorization": "RtnAuth"}
+LINE_SIGN = {"invoice": -1.0, "creditMemo": 1.0, "returnAuthorization": 1.0}
 _CACHE: weakref.WeakKeyDictionary[Any, tuple[int, sqlite3.Connection]] = (
     weakref.WeakKeyDictionary())
 
@@ -168,8 +177,8 @@ def _database(b: NetSuiteBackend) -> sqlite3.Connection:
         return cached[1]
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     _functions(conn)
-    custom = sorted({k for o in b.records["salesOrder"].values() for k in o
-                     if k.startswith("custbody")})
+    custom = sorted({k for name in TRANSACTION_TYPES for o in b.records[name].values()
+                     for k in o if k.startswith("custbody")})
     _create(conn, "transaction", TABLES["transaction"] + tuple(f"{c} TEXT" for c in custom))
     for table in TABLES:
         if table != "transaction":
@@ -192,12 +201,12 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -
 
 def _load(conn: sqlite3.Connection, b: NetSuiteBackend, custom: list[str]) -> None:
     transactions, lines = [], []
-    for order in b.records["salesOrder"].values():
-        transactions.append(_transaction(order, "SalesOrd", order["orderStatus"]["id"], custom))
-        lines += _order_lines(order)
-    for ship in b.records["itemFulfillment"].values():
-        transactions.append(_transaction(ship, "ItemShip", "C", custom))
-        lines += _fulfilment_lines(ship)
+    for name, kind in TRANSACTION_TYPES.items():
+        rt = b.rtype(name)
+        for stored in b.records[name].values():
+            rec = b.materialize(rt, stored)
+            transactions.append(_transaction(rec, kind, _status(rec), custom))
+            lines += _lines(name, rec)
     _insert(conn, "transaction", transactions)
     _insert(conn, "transactionline", lines)
     _insert(conn, "customer", [_customer(c) for c in b.records["customer"].values()])
@@ -208,12 +217,26 @@ def _load(conn: sqlite3.Connection, b: NetSuiteBackend, custom: list[str]) -> No
     _insert(conn, "inventoryitemlocations", _stock_rows(b))
 
 
-def _transaction(rec: dict[str, Any], kind: str, status: str, custom: list[str]
+def _status(rec: dict[str, Any]) -> Any:
+    status = rec.get("orderStatus") or rec.get("status") or rec.get("shipStatus")
+    return _ref(status)
+
+
+def _lines(name: str, rec: dict[str, Any]) -> list[tuple[Any, ...]]:
+    if name == "salesOrder":
+        return _order_lines(rec)
+    if name == "itemFulfillment":
+        return _fulfilment_lines(rec)
+    return _billing_lines(rec, LINE_SIGN[name])
+
+
+def _transaction(rec: dict[str, Any], kind: str, status: Any, custom: list[str]
                  ) -> tuple[Any, ...]:
     base = (int(rec["id"]), rec.get("tranId"), rec.get("externalId"), kind, status,
             _ref(rec.get("entity")), _iso_text(rec.get("tranDate")),
             _iso_text(rec.get("createdDate")), _iso_text(rec.get("lastModifiedDate")),
-            rec.get("otherRefNum"), rec.get("memo"), rec.get("email"), _ref(rec.get("currency")))
+            rec.get("otherRefNum"), rec.get("memo"), rec.get("email"), _ref(rec.get("currency")),
+            _ref(rec.get("createdFrom")), rec.get("total"))
     return base + tuple(_scalar(rec.get(c)) for c in custom)
 
 
@@ -236,6 +259,17 @@ def _fulfilment_lines(ship: dict[str, Any]) -> list[tuple[Any, ...]]:
     for line in ship["item"]:
         rows.append((rid, line["line"], line["line"], "F", _ref(line["item"]), -line["quantity"],
                      None, _ref(line["location"]), None, "F", line.get("description"), source))
+    return rows
+
+
+def _billing_lines(rec: dict[str, Any], sign: float) -> list[tuple[Any, ...]]:
+    rid, source = int(rec["id"]), _ref(rec["createdFrom"])
+    rows: list[tuple[Any, ...]] = [(rid, 0, 0, "T", None, None, None, _ref(rec.get("location")),
+                                    None, "F", rec.get("memo"), source)]
+    for line in rec["item"]:
+        rows.append((rid, line["line"], line["line"], "F", _ref(line["item"]),
+                     sign * line["quantity"], line.get("rate"), _ref(line.get("location")),
+                     None, "F", line.get("description"), source))
     return rows
 
 

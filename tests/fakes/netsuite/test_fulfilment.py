@@ -52,7 +52,8 @@ def test_partial_fulfilment_then_the_rest(ns: requests.Session, fake: Fake, orde
     partial = {"item": {"items": [{"orderLine": 1, "quantity": 3}]}}
     assert fulfil(ns, order, partial).status_code == 204
     saved = ns.get(order, params={"expandSubResources": "true"}).json()
-    assert saved["orderStatus"] == {"id": "D", "refName": "Partially Fulfilled"}
+    assert saved["orderStatus"] == {"id": "E",
+                                    "refName": "Pending Billing/Partially Fulfilled"}
     assert [x["quantityFulfilled"] for x in saved["item"]["items"]] == [3.0, 0.0]
     assert fulfil(ns, order).status_code == 204
     lines = fake.state()["itemFulfillments"][1]["item"]
@@ -97,7 +98,7 @@ def test_deleting_a_fulfilment_reverses_it(ns: requests.Session, fake: Fake, ord
 
 
 def test_other_transforms_are_not_modelled(ns: requests.Session, order: str) -> None:
-    response = ns.post(f"{order}/!transform/invoice")
+    response = ns.post(f"{order}/!transform/cashSale")
     assert response.status_code == 404
     assert response.json()["o:errorDetails"][0]["o:errorCode"] == "INVALID_URL"
 
