@@ -80,6 +80,7 @@ class Policies(BaseModel):
 
     orders_poll_s: float = 60.0
     stock_poll_s: float = 300.0
+    fulfilment_poll_s: float = 300.0
     overlap_s: float = 300.0
     paid_states: list[str] = Field(default_factory=lambda: ["processing", "complete"])
     lookup_before_create: Literal["always", "after_failure"] = "always"

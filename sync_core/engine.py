@@ -21,7 +21,7 @@ from sync_core.config import EngineConfig
 from sync_core.connectors.magento import MagentoClient
 from sync_core.connectors.registry import build_erp
 from sync_core.errors import PermanentError, SyncError
-from sync_core.flows import orders, stock
+from sync_core.flows import fulfilment, orders, stock
 from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
 from sync_core.store import LeaseLost, Store
@@ -47,6 +47,7 @@ class Schedule:
 class TickResult:
     polled: orders.PollResult | None = None
     stock: stock.StockResult | None = None
+    fulfilment: fulfilment.FulfilmentResult | None = None
     jobs: int = 0
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -94,6 +95,10 @@ class Engine:
         )
         self.orders_schedule = Schedule(policies.orders_poll_s)
         self.stock_schedule = Schedule(policies.stock_poll_s)
+        self.fulfilment_schedule = Schedule(policies.fulfilment_poll_s)
+        self.fulfilment = fulfilment.for_erp(
+            self.magento, self.erp, self.store, self.clock, config.mapping
+        )  # None when the connector has no deliveries()
         self.reconcile_schedule = Schedule(policies.reconcile_s)
         self.alerter = Alerter(self.store, self.clock, policies.alert_webhook, self.session)
         self.reconciler = Reconciler(
@@ -113,6 +118,15 @@ class Engine:
         if self.orders_schedule.due(now):
             result.polled = self._scheduled("orders.poll", self.orders.poll, result)
             self.orders_schedule.done(now)
+        if self.fulfilment is not None and self.fulfilment_schedule.due(now):
+            breaker = self.worker.breaker(self.erp.system)
+            if breaker.allow(now):  # before stock: see sync_core.flows.fulfilment
+                result.fulfilment = self._scheduled(
+                    fulfilment.FLOW, self.fulfilment.run, result, system=self.erp.system
+                )
+                if result.fulfilment is not None:
+                    breaker.success()
+            self.fulfilment_schedule.done(now)
         if self.stock_schedule.due(now):
             breaker = self.worker.breaker(self.erp.system)
             if breaker.allow(now):
@@ -143,6 +157,7 @@ class Engine:
                 "reconcile", lambda _fence: self.reconciler.run(), result, system=self.erp.system
             )
             if outcome is not None:
+                self.worker.breaker(self.erp.system).success()  # release a half-open probe
                 self.alerter.settle("reconcile:", outcome.alerts())
             self.reconcile_schedule.done(now)
         self.alerter.settle(

@@ -69,10 +69,13 @@ class Reconciler:
         self.mapping = mapping
         self.policies = policies
         self.page_size = page_size
+        self.bound: dict[str, dict[str, Any]] = {}
 
     def run(self, repair: bool = True) -> Reconciliation:
         result = Reconciliation()
         self._orders(result, repair)
+        if hasattr(self.erp, "finance_totals"):
+            self._finance(result)
         self._stock(result)
         return result
 
@@ -111,6 +114,7 @@ class Reconciler:
             present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
             if not present:
                 missing.append((ref, key, raw))
+        self.bound = bound
         self._missing(result, missing, repair)
         if bound and hasattr(self.erp, "order_states"):
             self._states(result, bound, self.erp.order_states(list(bound)))
@@ -174,6 +178,37 @@ class Reconciler:
             if repair and self.store.requeue(EXPORT, key, self.clock.now()):
                 result.requeued += 1
 
+    # -- finance documents (FM-S06) ---------------------------------------------------------
+    def _finance(self, result: Reconciliation) -> None:
+        """Net invoiced and credited per bound order: the ERP's (``finance_totals``) against
+        Magento's invoices and credit memos (``subtotal``, goods before tax and shipping).
+        An order the ERP has not billed or credited at all is not compared yet (Magento
+        invoices on payment, the ERP usually on delivery)."""
+        if not self.bound:
+            return
+        erp_totals = self.erp.finance_totals(list(self.bound))  # type: ignore[attr-defined]
+        for ref, erp in sorted(erp_totals.items()):
+            raw = self.bound.get(ref)
+            if raw is None or not (erp.get("invoiced") or erp.get("credited")):
+                continue
+            order_id = int(raw["entity_id"])
+            magento = {
+                "invoiced": _subtotal(self.magento.invoices(order_id)),
+                "credited": _subtotal(self.magento.creditmemos(order_id)),
+            }
+            if all(abs(magento[k] - Decimal(erp.get(k) or 0)) <= CENT for k in magento):
+                continue
+            result.diffs.append(
+                {
+                    "kind": "finance_mismatch",
+                    "key": ref,
+                    "detail": f"order {raw['increment_id']} ({ref}): Magento invoiced "
+                    f"{magento['invoiced']} and credited {magento['credited']}, "
+                    f"{self.erp.system} invoiced {erp.get('invoiced')} and credited "
+                    f"{erp.get('credited')} (net of tax)",
+                }
+            )
+
     # -- stock ------------------------------------------------------------------------------
     def _magento_stock(self) -> dict[tuple[str, str], Decimal]:
         levels: dict[tuple[str, str], Decimal] = {}
@@ -215,3 +250,10 @@ def _reference(raw: dict[str, Any], stores: dict[int, str]) -> str:
     return Order.model_construct(
         store_code=store, increment_id=str(raw["increment_id"])
     ).external_ref
+
+
+CENT = Decimal("0.01")
+
+
+def _subtotal(documents: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(str(d.get("subtotal") or 0)) for d in documents), Decimal(0))

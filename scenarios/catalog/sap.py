@@ -2,13 +2,13 @@
 
 The scripts are ERP-generic: everything ERP-specific goes through ``ctx.support`` or through
 small hooks of the ERP's harness module (:mod:`scenarios.erps.sap_b1`: ``add_location``,
-``remove_location``, ``guard_duplicates``). An ERP joins a scenario by being named in its
-``erps`` and, where a hook is needed, by providing it.
+``remove_location``, ``guard_duplicates``; :mod:`scenarios.erps.s4hana`:
+``unmapped_location``). An ERP joins a scenario by being named in its ``erps`` and, where a
+hook is needed, by providing it; optional hooks that are missing skip their phase (S/4HANA
+cannot remove a plant, nor has it a duplicate guard).
 
-Not scripted yet, for want of a flow to carry them: FM-S03 (price-list mismatch: needs the
-price import and a price-variance check on order export), FM-S05 (partial shipments: needs the
-fulfilment import), FM-S06 (finance-document reconciliation: needs the invoice and credit-note
-flows).
+FM-S03 and FM-S06 are in :mod:`scenarios.catalog.sap_finance`; FM-S05 (partial shipments)
+comes with the fulfilment flow.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _not_held(ctx: Ctx, placed: list[dict[str, Any]]) -> list[str]:
 @scenario(
     "FM-S01",
     "Duplicate order submission",
-    ("sap-b1",),
+    ("sap-b1", "s4hana"),
     harm="a retried POST after a lost answer, or a redelivered order, makes a second ERP "
     "sales order; the ERP accepts both",
     invariant="one ERP order per Magento order (binding plus lookup on the external-reference "
@@ -112,7 +112,7 @@ def _lose_order_answers(ctx: Ctx, name: str, calls: list[int]) -> None:
 @scenario(
     "FM-S02",
     "Failed business-partner lookup",
-    ("sap-b1",),
+    ("sap-b1", "s4hana"),
     harm="an order whose customer has no business partner is posted to a catch-all account, "
     "or rejected by the ERP and dropped from the log nobody reads",
     invariant="with no default customer set, the order is held with a reason naming it; "
@@ -131,7 +131,7 @@ def partner_lookup(ctx: Ctx) -> list[str]:
 @scenario(
     "FM-S04",
     "Warehouse-code mismatch",
-    ("sap-b1",),
+    ("sap-b1", "s4hana"),
     harm="stock of an unmapped or missing ERP warehouse lands in a Magento source it does not "
     "belong to, or several warehouses are summed into one source",
     invariant="each Magento source gets exactly its mapped warehouse's stock; a warehouse with "
@@ -141,11 +141,17 @@ def warehouse_mismatch(ctx: Ctx) -> list[str]:
     erp = ctx.world.erp_fake
     locations: dict[str, str] = dict(ctx.world.profile["locations"])
     sources = sorted(locations)
-    orphan_source = sources[-1]  # its mapped warehouse does not exist in the ERP
-    missing = locations[orphan_source]
-    extra = "99"  # an ERP warehouse no Magento source maps to
-    required_hook(ctx, "remove_location")(erp, missing)
-    required_hook(ctx, "add_location")(erp, extra)
+    remove, add, unmapped = (
+        hook(ctx, name) for name in ("remove_location", "add_location", "unmapped_location")
+    )
+    # the last source's mapped warehouse does not exist in the ERP (where one can be removed)
+    orphan_source = sources[-1] if remove is not None else None
+    missing = locations[sources[-1]]
+    extra = unmapped() if unmapped is not None else "99"  # no Magento source maps to it
+    if remove is not None:
+        remove(erp, missing)
+    if add is not None:
+        add(erp, extra)
     products = ctx.world.magento.ctx.dataset.products[:4]
     for n, product in enumerate(products):
         code = ctx.world.profile.get("items", {}).get(product.sku, product.sku)
@@ -154,7 +160,11 @@ def warehouse_mismatch(ctx: Ctx) -> list[str]:
         ctx.support.set_stock(erp, code, extra, 500 + n)
     before = magento_stock(ctx.world.magento.state())
     ctx.place(3)
-    ctx.cycles(8, step_s=300)
+    ctx.cycles(4, step_s=300)
+    first = products[0]  # a later move at one place
+    code = ctx.world.profile.get("items", {}).get(first.sku, first.sku)
+    ctx.support.set_stock(erp, code, locations[sources[0]], 3)
+    ctx.cycles(4, step_s=300)
     evidence = ctx.judge_stock() + ctx.judge_orders()
     after = magento_stock(ctx.world.magento.state())
     for (sku, source), qty in sorted(after.items()):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from fakes.s4hana.state import S4Backend
 from scenarios.erps import ErpSupport
 from scenarios.views import ErpOrder, decimal
 
@@ -149,3 +150,54 @@ SUPPORT = ErpSupport(
     naive=NaiveS4,
     cancel_order=cancel_order,
 )
+
+
+# -- hooks for the SAP finance scenarios (scenarios.catalog.sap_finance) ---------------------------
+def account_email(fake: Fake) -> str | None:
+    """S/4HANA prices by material list price here: any customer will do."""
+    return None
+
+
+def account_price(fake: Fake, email: str | None, item_code: str, price: Decimal) -> None:
+    """The material's list price (PPR0) changes: SAP prices it unlike Magento."""
+    fake.event("set_price", material=item_code, price=str(price))
+
+
+def _backend(fake: Fake) -> S4Backend:
+    backend = fake.backend
+    if not isinstance(backend, S4Backend):
+        raise TypeError(f"{fake.spec.name} is not an S/4HANA fake")
+    return backend
+
+
+def _items(fake: Fake, order_id: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = (
+        _backend(fake).tables["A_SalesOrderItem"].where(SalesOrder=order_id)
+    )
+    return rows
+
+
+def line_prices(fake: Fake, order_id: str) -> dict[str, Decimal]:
+    return {str(i["Material"]): decimal(i["_price"]) for i in _items(fake, order_id)}
+
+
+def bill(fake: Fake, order_id: str, factor: Decimal = Decimal(1)) -> None:
+    """Shipping delivers the order, billing invoices it; ``factor`` != 1: an operator changed
+    the order's prices before billing."""
+    if factor != 1:
+        with _backend(fake).lock:
+            for item in _items(fake, order_id):
+                item["_price"] = Decimal(item["_price"]) * factor
+    fake.event("deliver", sales_order=order_id, items=[])
+    fake.event("bill", sales_order=order_id)
+
+
+def credit(fake: Fake, order_id: str) -> None:
+    """The order is delivered and billed, then credited in full."""
+    bill(fake, order_id)
+    fake.event("credit_memo", sales_order=order_id)
+
+
+def unmapped_location() -> str:
+    """A storage location no Magento source maps to (FM-S04)."""
+    return "1010/0009"

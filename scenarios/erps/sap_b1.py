@@ -183,3 +183,73 @@ SUPPORT = ErpSupport(
     naive=NaiveSapB1,
     cancel_order=cancel_order,
 )
+
+
+# -- hooks for the SAP finance scenarios (scenarios.catalog.sap_finance) ---------------------------
+def account_email(fake: Fake) -> str | None:
+    """The e-mail of a business partner, so an order lands on an account with a price list."""
+    for partner in fake.state()["BusinessPartners"]:
+        if partner.get("EmailAddress") and partner.get("CardType") in (None, "cCustomer"):
+            return str(partner["EmailAddress"])
+    return None
+
+
+def account_price(fake: Fake, email: str | None, item_code: str, price: Decimal) -> None:
+    """A special price for the partner with ``email`` (its price differs from Magento's)."""
+    card = next(
+        str(p["CardCode"])
+        for p in fake.state()["BusinessPartners"]
+        if p.get("EmailAddress") == email
+    )
+    backend = _backend(fake)
+    with backend.lock:
+        backend.create(
+            "SpecialPrices", {"CardCode": card, "ItemCode": item_code, "Price": float(price)}
+        )
+
+
+def line_prices(fake: Fake, order_id: str) -> dict[str, Decimal]:
+    doc = next(d for d in fake.state()["Orders"] if str(d["DocEntry"]) == order_id)
+    return {str(line["ItemCode"]): decimal(line.get("Price")) for line in doc["DocumentLines"]}
+
+
+def bill(fake: Fake, order_id: str, factor: Decimal = Decimal(1)) -> None:
+    """Accounting invoices the whole order; ``factor`` != 1 bills other prices than ordered."""
+    if factor == 1:
+        fake.event("invoice", doc_entry=int(order_id), base="Orders")
+        return
+    doc = next(d for d in fake.state()["Orders"] if str(d["DocEntry"]) == order_id)
+    lines = [
+        {
+            "BaseType": 17,
+            "BaseEntry": int(order_id),
+            "BaseLine": line["LineNum"],
+            "UnitPrice": float(decimal(line["Price"]) * factor),
+        }
+        for line in doc["DocumentLines"]
+    ]
+    backend = _backend(fake)
+    with backend.lock:
+        backend.create_document("Invoices", {"CardCode": doc["CardCode"], "DocumentLines": lines})
+
+
+def credit(fake: Fake, order_id: str) -> None:
+    """The order is invoiced, then credited in full by a credit note copied from the invoice."""
+    bill(fake, order_id)
+    invoice = max(
+        (
+            d
+            for d in fake.state()["Invoices"]
+            if any(str(x.get("BaseEntry")) == order_id for x in d["DocumentLines"])
+        ),
+        key=lambda d: int(d["DocEntry"]),
+    )
+    lines = [
+        {"BaseType": 13, "BaseEntry": invoice["DocEntry"], "BaseLine": line["LineNum"]}
+        for line in invoice["DocumentLines"]
+    ]
+    backend = _backend(fake)
+    with backend.lock:
+        backend.create_document(
+            "CreditNotes", {"CardCode": invoice["CardCode"], "DocumentLines": lines}
+        )

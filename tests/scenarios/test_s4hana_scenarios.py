@@ -15,20 +15,22 @@ NAIVE_HARM = {
     "FM-G09": "is missing in s4hana",
     "FM-G11": "should have been held back",
     "FM-G13": "is duplicated in s4hana",
-    "FM-S01-S4": "is duplicated in s4hana: 2 orders sales order",
-    "FM-S02-S4": "should have been held back but is in s4hana as sales order",
-    "FM-S04-S4": "stock SKU-000001 @ default: magento",
+    "FM-S01": "is duplicated in s4hana: 2 orders sales order",
+    "FM-S02": "should have been held back but is in s4hana as sales order",
+    "FM-S04": "stock SKU-000001 @ default: magento",
 }
 
 
 def test_the_s4hana_scenarios_are_registered() -> None:
-    assert {"FM-S01-S4", "FM-S02-S4", "FM-S04-S4"} <= set(S4HANA)
-    titles = {sid: load()[sid].title for sid in ("FM-S01-S4", "FM-S02-S4", "FM-S04-S4")}
+    assert {"FM-S01", "FM-S02", "FM-S03", "FM-S04", "FM-S06"} <= set(S4HANA)
+    assert not [sid for sid in load() if sid.endswith("-S4")]  # merged into the SAP ids
+    titles = {sid: load()[sid].title for sid in ("FM-S01", "FM-S02", "FM-S04")}
     assert titles == {
-        "FM-S01-S4": "Duplicate order submission",
-        "FM-S02-S4": "Failed business-partner lookup",
-        "FM-S04-S4": "Warehouse-code mismatch",
+        "FM-S01": "Duplicate order submission",
+        "FM-S02": "Failed business-partner lookup",
+        "FM-S04": "Warehouse-code mismatch",
     }
+    assert all(load()[sid].erps == ("sap-b1", "s4hana") for sid in titles)
 
 
 @pytest.mark.parametrize("scenario_id", S4HANA)
@@ -48,7 +50,7 @@ def test_naive_fails_with_evidence(scenario_id: str) -> None:
 
 
 def test_same_seed_same_result() -> None:
-    first = run_scenario(load()["FM-S01-S4"], "s4hana", "naive", seed=3)
-    second = run_scenario(load()["FM-S01-S4"], "s4hana", "naive", seed=3)
+    first = run_scenario(load()["FM-S01"], "s4hana", "naive", seed=3)
+    second = run_scenario(load()["FM-S01"], "s4hana", "naive", seed=3)
     assert first.evidence == second.evidence
     assert [e["path"] for e in first.timeline] == [e["path"] for e in second.timeline]

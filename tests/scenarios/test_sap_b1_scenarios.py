@@ -20,7 +20,8 @@ NAIVE_HARM = {
 
 
 def test_the_sap_b1_scenarios_are_in_the_catalog() -> None:
-    assert {"FM-S01", "FM-S02", "FM-S04", "FM-G07", "FM-G09", "FM-G11", "FM-G13"} <= set(SAP_B1)
+    assert {"FM-S01", "FM-S02", "FM-S03", "FM-S04", "FM-S06", "FM-G07", "FM-G09"} <= set(SAP_B1)
+    assert {"FM-G11", "FM-G13"} <= set(SAP_B1)
 
 
 @pytest.mark.parametrize("scenario_id", SAP_B1)

@@ -152,3 +152,52 @@ class MagentoClient:
             self._token = self._admin_token()
         headers = {"Authorization": f"Bearer {self._token}"}
         return self.http.request(method, path, headers=headers, **kwargs)
+
+    # -- fulfilment -------------------------------------------------------------------------
+    def ship(
+        self,
+        order_entity_id: int,
+        items: list[dict[str, Any]],
+        tracks: list[dict[str, Any]],
+        source_code: str,
+        comment: str,
+    ) -> int:
+        """Create a shipment (``ShipOrderInterface``) from ``source_code`` with ``items``
+        ``[{order_item_id, qty}]``; the comment carries our idempotency marker. Answers the
+        shipment id."""
+        body: dict[str, Any] = {
+            "items": items,
+            "notify": False,
+            "appendComment": False,
+            "comment": {"comment": comment, "is_visible_on_front": 0},
+            "tracks": tracks,
+            "arguments": {"extension_attributes": {"source_code": source_code}},
+        }
+        answer = self.http.json(self.call("POST", f"/order/{order_entity_id}/ship", json=body))
+        return int(answer)
+
+    def shipments_for(self, order_entity_id: int) -> list[dict[str, Any]]:
+        """Every shipment of an order (``GET /V1/shipments`` filtered on ``order_id``)."""
+        params = search_params([[("order_id", str(order_entity_id), "eq")]])
+        items, _ = self.search("/shipments", params)
+        return items
+
+    # -- finance documents (reconciliation, FM-S06) ------------------------------------------
+    def invoices(self, order_id: int) -> list[dict[str, Any]]:
+        """The order's invoices (``GET /V1/invoices`` by ``order_id``)."""
+        return self._documents("/invoices", order_id)
+
+    def creditmemos(self, order_id: int) -> list[dict[str, Any]]:
+        """The order's credit memos (``GET /V1/creditmemos`` by ``order_id``)."""
+        return self._documents("/creditmemos", order_id)
+
+    def _documents(self, resource: str, order_id: int) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = search_params([[("order_id", str(order_id), "eq")]], [], 100, page)
+            items, total = self.search(resource, params)
+            found.extend(items)
+            if len(found) >= total or not items:
+                return found
+            page += 1

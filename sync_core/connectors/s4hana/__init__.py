@@ -19,4 +19,4 @@ __all__ = ["S4Client", "S4Connector", "SalesArea", "build", "customer_reference"
 def build(config: EngineConfig, session: requests.Session) -> S4Connector:
     """The S/4HANA connector for the engine (see :mod:`sync_core.connectors.registry`)."""
     client = S4Client(config.erp, session, config.policies.http_timeout_s)
-    return S4Connector(client, config.mapping)
+    return S4Connector(client, config.mapping, options=dict(config.erp.options))

@@ -39,10 +39,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync_core.config import ConfigError, MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.s4hana import pricing
 from sync_core.connectors.s4hana.client import (
     PARTNER,
     PRODUCT,
@@ -53,6 +54,7 @@ from sync_core.connectors.s4hana.client import (
     key_path,
     literal,
 )
+from sync_core.connectors.sap_b1.pricing import Variances, price_policy
 from sync_core.errors import (
     BusinessHold,
     InvalidData,
@@ -63,6 +65,9 @@ from sync_core.errors import (
     UnknownOutcome,
 )
 from sync_core.model import Order, RemoteRef
+
+if TYPE_CHECKING:
+    from sync_core.fulfilment_model import Shipment
 
 log = logging.getLogger("sync_core.connectors.s4hana")
 
@@ -135,7 +140,11 @@ class S4Connector:
     system = "s4hana"
 
     def __init__(
-        self, client: S4Client, mapping: MappingConfig, sales_area: SalesArea | None = None
+        self,
+        client: S4Client,
+        mapping: MappingConfig,
+        sales_area: SalesArea | None = None,
+        options: dict[str, str] | None = None,
     ) -> None:
         self.client = client
         self.mapping = mapping
@@ -148,6 +157,8 @@ class S4Connector:
         self._product_check = True
         self._versions: dict[tuple[str, str], tuple[str, str]] = {}
         self._as_of: datetime | None = None
+        self.price_policy = price_policy(dict(options or {}))  # FM-S03, see .pricing
+        self.variances = Variances(self.system)
 
     # -- customers --------------------------------------------------------------------------
     def sold_to(self, order: Order) -> str:
@@ -296,6 +307,12 @@ class S4Connector:
                     states[ref] = "cancelled" if rejected else "open"
         return states
 
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Goods-issued outbound deliveries as shipments (see ``.fulfilment``)."""
+        from sync_core.connectors.s4hana import fulfilment
+
+        return fulfilment.deliveries(self, since)
+
     def payload(self, order: Order) -> dict[str, Any]:
         area = self.sales_area
         return {
@@ -337,6 +354,7 @@ class S4Connector:
         if warning:
             log.warning("s4hana order %s for %s: %s", number, order.external_ref, warning)
         self._read_back(order, number)
+        self._check_prices(order, number)  # FM-S03
         return RemoteRef(system=self.system, remote_id=number, display=number)
 
     def _read_back(self, order: Order, number: str) -> None:
@@ -385,6 +403,29 @@ class S4Connector:
             return known[1]
         self._versions[(material, location)] = (digest[:16], stamp)
         return stamp
+
+    # -- prices and finance documents (FM-S03, FM-S06; see .pricing) ------------------------
+    def _check_prices(self, order: Order, number: str) -> None:
+        """Compare SAP's PPR0 rates of the created order with Magento's prices and apply the
+        policy: ``magento`` sets Magento's rate, ``hold`` withdraws the order."""
+        if self.price_policy is None:
+            return
+        found, items = pricing.check(self.client, order, number)
+        self.variances.record(order, self.sold_to(order), found, self.price_policy)
+        if found and self.price_policy == "hold":
+            raise pricing.withdraw(self.client, order, number, found)
+        if self.price_policy == "magento":
+            for variance, item in zip(found, items, strict=True):
+                pricing.set_price(self.client, number, item, variance.magento)
+
+    def alerts(self) -> list[dict[str, str]]:
+        """What the connector noticed itself: price variances on export (FM-S03)."""
+        return self.variances.current()
+
+    def finance_totals(self, refs: list[str]) -> dict[str, dict[str, Decimal]]:
+        """Net invoiced and credited per external reference (FM-S06, see .pricing)."""
+        numbers = pricing.sales_orders(self.client, {customer_reference(r): r for r in refs})
+        return pricing.finance_totals(self.client, numbers)
 
 
 def _date(moment: datetime) -> str:

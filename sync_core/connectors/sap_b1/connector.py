@@ -35,13 +35,17 @@ import logging
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync_core.config import MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.sap_b1 import pricing
 from sync_core.connectors.sap_b1.client import B1Client, TransactionRejected, odata_quote
 from sync_core.errors import MappingError, RemoteNotFound, SchemaDrift, UnknownOutcome
 from sync_core.model import Order, RemoteRef
+
+if TYPE_CHECKING:
+    from sync_core.fulfilment_model import Shipment
 
 log = logging.getLogger("sync_core.connectors.sap_b1")
 ORDER_FIELDS = "DocEntry,DocNum,NumAtCard,CardCode,Cancelled,DocumentStatus"
@@ -95,6 +99,9 @@ class SapB1Connector:
         self._items: set[str] | None = None
         self._partners: dict[str, str] = {}
         self._warehouses_checked = False
+        options = getattr(getattr(client, "config", None), "options", None) or {}
+        self.price_policy = pricing.price_policy(dict(options))  # FM-S03, see .pricing
+        self.variances = pricing.Variances(self.system)
 
     # -- lookups ------------------------------------------------------------------------------
     def item_codes(self, refresh: bool = False) -> set[str]:
@@ -205,6 +212,7 @@ class SapB1Connector:
 
     def create_order(self, order: Order) -> RemoteRef:
         body = self.payload(order)
+        self._check_prices(order, body)  # FM-S03
         try:
             self.client.create("Orders", body)
         except TransactionRejected:
@@ -250,6 +258,13 @@ class SapB1Connector:
                 states[ref] = order_state(row)
         return states
 
+    # -- fulfilment ---------------------------------------------------------------------------
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Delivery notes as shipments (see :mod:`sync_core.connectors.sap_b1.fulfilment`)."""
+        from sync_core.connectors.sap_b1 import fulfilment
+
+        return fulfilment.deliveries(self, since)
+
     # -- stock --------------------------------------------------------------------------------
     def check_warehouses(self) -> list[str]:
         """Problems of ``mapping.locations`` against B1's warehouses (logged once)."""
@@ -290,3 +305,34 @@ class SapB1Connector:
                     qty=Decimal(str(row.get("InStock") or 0)),
                     version=version,
                 )
+
+    # -- prices and finance documents (FM-S03, FM-S06; see .pricing) --------------------------
+    def _check_prices(self, order: Order, body: dict[str, Any]) -> None:
+        """Compare each line's Magento price with B1's for the partner and apply the policy:
+        ``hold`` refuses the order, ``erp`` drops ``UnitPrice`` so B1 prices every line."""
+        if self.price_policy is None:
+            return
+        card = str(body["CardCode"])
+        codes = [str(line["ItemCode"]) for line in body["DocumentLines"]]
+        found = pricing.check(pricing.B1Prices(self.client), order, card, codes)
+        self.variances.record(order, card, found, self.price_policy)
+        if found and self.price_policy == "hold":
+            raise pricing.hold(order, card, self.system, found)
+        if self.price_policy == "erp":
+            for line in body["DocumentLines"]:
+                line.pop("UnitPrice", None)
+
+    def alerts(self) -> list[dict[str, str]]:
+        """What the connector noticed itself: price variances on export (FM-S03)."""
+        return self.variances.current()
+
+    def finance_totals(self, refs: list[str]) -> dict[str, dict[str, Decimal]]:
+        """Net invoiced and credited per external reference (FM-S06, see .pricing)."""
+        field = self.ref_udf or "NumAtCard"
+        wanted = set(refs)
+        orders = {
+            int(row["DocEntry"]): str(row[field])
+            for row in self._ours(f"DocEntry,{field}")
+            if row.get(field) in wanted
+        }
+        return pricing.finance_totals(self.client, orders)
