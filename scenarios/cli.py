@@ -203,6 +203,66 @@ def bench(
         json_out.write_text(json.dumps(result, indent=2) + "\n")
 
 
+@app.command()
+def fit(
+    erp: Annotated[str, typer.Option(help="ERP kind")],
+    profile: Annotated[
+        Path | None, typer.Option(help="profile YAML (variant, mapping, erp_options)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="where fit.md and fit.html go")] = Path(
+        "harness-report"
+    ),
+    seed: Annotated[int, typer.Option()] = 0,
+    scenarios_too: Annotated[
+        bool, typer.Option("--scenarios/--no-scenarios", help="also run the failure modes")
+    ] = True,
+) -> None:
+    """Can this ERP variant and profile support each flow, and which failure modes pass?"""
+    from scenarios.fit import ProfileError, render_html, render_markdown, run_fit
+
+    if erp not in ERP_KINDS:
+        raise typer.BadParameter(f"--erp must be one of: {', '.join(ERP_KINDS)}")
+    try:
+        report = run_fit(erp, profile, seed, run_scenarios=scenarios_too)
+    except ProfileError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    out.mkdir(parents=True, exist_ok=True)
+    markdown = render_markdown(report)
+    (out / "fit.md").write_text(markdown, encoding="utf-8")
+    (out / "fit.html").write_text(render_html(report), encoding="utf-8")
+    typer.echo(markdown)
+    console.print(f"fit report: {out / 'fit.md'}, {out / 'fit.html'}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def soak(
+    erp: Annotated[str, typer.Option(help="ERP kind")] = "netsuite",
+    orders: Annotated[int, typer.Option(min=1)] = 1000,
+    fault_rate: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.2,
+    kill_every_s: Annotated[
+        float, typer.Option(help="SIGKILL a worker this often; 0 = never")
+    ] = 5.0,
+    workers: Annotated[int, typer.Option(min=1)] = 2,
+    store: Annotated[str | None, typer.Option(help="store URL (default: SQLite file)")] = None,
+    seed: Annotated[int, typer.Option()] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the result here")] = None,
+) -> None:
+    """Worker processes against served fakes with random faults and SIGKILLs; exit 1 when
+    any order was lost or duplicated."""
+    from scenarios.soak import run_soak
+
+    result = run_soak(erp, orders, fault_rate, kill_every_s, workers, store, seed)
+    typer.echo(result.to_json())
+    if json_out is not None:
+        json_out.write_text(result.to_json() + "\n", encoding="utf-8")
+    for line in result.evidence[:20]:
+        console.print(f"  {line}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def _register_engine_commands() -> None:
     from scenarios.engine_cli import engine_app
 

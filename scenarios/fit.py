@@ -1,0 +1,1242 @@
+"""The connector fit report: can this ERP kind, product variant and mapping profile carry each
+flow of a Magento integration, and what guards it?
+
+``erp-harness fit --erp KIND --profile FILE`` answers, per flow (orders export, stock import,
+fulfilment import, prices, accounts, returns and credit notes):
+
+* **endpoints**: which calls the flow needs, whether the builtin connector makes them and
+  whether this variant has them. The table (:data:`CAPABILITIES`) is static and written from
+  the connectors under ``sync_core/connectors/`` (their docstrings say what they support and
+  what they refuse) and from the vendor facts of ``docs/vendor-apis.md``;
+* **needs**: custom fields, custom API pages or mappings the flow depends on;
+* **idempotency**: what keeps a retried order export from making a second ERP order;
+* **risks**: the catalog scenarios that run on this ERP, what they guard, and (with
+  ``run_scenarios``) whether the builtin connector passed them.
+
+The profile is YAML with the optional keys ``variant``, ``mapping`` (the engine's
+:class:`~sync_core.config.MappingConfig`) and ``erp_options`` (``ErpConfig.options``). A few
+settings the connectors read from ``erp.credentials`` although they are not secret
+(Business Central ``stock_api``, ``environment_type``, ``company_name``; Sage 200
+``api_base_path``) are accepted in ``erp_options`` here, because they decide fit.
+
+The scenarios run on the harness's own seeded world (its dataset and mapping), not on the
+profile's mapping: they prove the connector's controls, the profile decides coverage.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sync_core.config import ConfigError, MappingConfig
+
+FitStatus = Literal["supported", "needs-setup", "partial", "not-implemented", "unsupported"]
+Availability = Literal["available", "missing", "unconfirmed"]
+
+FLOWS: dict[str, str] = {
+    "orders_export": "Orders export (Magento -> ERP)",
+    "stock_import": "Stock import (ERP -> Magento, per source)",
+    "fulfilment_import": "Fulfilment import (ERP deliveries -> Magento shipments)",
+    "prices": "Prices (ERP price lists / bands)",
+    "accounts": "Accounts (Magento customer -> ERP account)",
+    "returns": "Returns and credit notes",
+}
+STATUS_TEXT: dict[str, str] = {
+    "supported": "the builtin connector runs it on this variant and profile",
+    "needs-setup": "runs once the named field, API or mapping is in place",
+    "partial": "part of the flow is covered (see the notes)",
+    "not-implemented": "the builtin connector has no code for it (the ERP's calls are listed "
+    "where known: custom work)",
+    "unsupported": "this variant or profile lacks what the flow needs: it refuses to start",
+}
+STATUS_COLOURS: dict[str, str] = {
+    "supported": "#1a7f37",
+    "needs-setup": "#9a6700",
+    "partial": "#9a6700",
+    "not-implemented": "#6e7781",
+    "unsupported": "#cf222e",
+    "passed": "#1a7f37",
+    "failed": "#cf222e",
+    "errored": "#9a6700",
+    "skipped": "#6e7781",
+    "not run": "#6e7781",
+}
+ERP_KINDS = ("netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy")
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "sage200": ("professional", "standard"),
+    "business-central": ("saas", "on-premises"),
+}
+# Which flows each catalog scenario guards (the scenarios themselves say which ERPs they run on).
+SCENARIO_FLOWS: dict[str, tuple[str, ...]] = {
+    "FM-G01": ("orders_export", "stock_import"),
+    "FM-G02": ("stock_import",),
+    "FM-G03": ("stock_import",),
+    "FM-G06": ("orders_export",),
+    "FM-G07": ("orders_export",),
+    "FM-G08": ("orders_export",),
+    "FM-G09": ("orders_export",),
+    "FM-G10": ("orders_export", "stock_import"),
+    "FM-G11": ("orders_export",),
+    "FM-G13": ("orders_export",),
+    "FM-G14": ("orders_export",),
+    "FM-G15": ("stock_import",),
+    "FM-G16": ("orders_export",),
+    "FM-N01": ("orders_export",),
+    "FM-N02": ("orders_export",),
+    "FM-N03": ("orders_export",),
+    "FM-N04": ("stock_import",),
+    "FM-N05": ("orders_export",),
+    "FM-S01": ("orders_export",),
+    "FM-S02": ("accounts",),
+    "FM-S03": ("prices",),
+    "FM-S04": ("stock_import",),
+    "FM-S05": ("fulfilment_import",),
+    "FM-S06": ("returns",),
+    "FM-T05": ("fulfilment_import",),
+    "FM-D01": ("orders_export", "stock_import"),
+    "FM-D02": ("orders_export", "stock_import"),
+    "FM-D03": ("stock_import",),
+    "FM-D04": ("stock_import",),
+    "FM-D05": ("orders_export",),
+    "FM-SG01": ("orders_export", "stock_import"),
+    "FM-SG02": ("stock_import",),
+    "FM-SG03": ("accounts",),
+    "FM-SG04": ("orders_export",),
+    "FM-SG05": ("orders_export",),
+    "FM-L01": ("orders_export",),
+    "FM-L02": ("orders_export", "stock_import"),
+    "FM-L03": ("orders_export",),
+    "FM-L04": ("stock_import",),
+}
+
+
+class ProfileError(ConfigError):
+    """The fit profile is invalid; the message names the key."""
+
+
+# -- the profile -----------------------------------------------------------------------------
+class FitProfile(BaseModel):
+    """What a fit profile may say. Unknown keys are refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variant: str | None = None
+    mapping: MappingConfig = Field(default_factory=MappingConfig)
+    erp_options: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("erp_options", mode="before")
+    @classmethod
+    def _as_strings(cls, value: Any) -> Any:
+        """``ErpConfig.options`` holds strings: a YAML mapping or list becomes JSON, a scalar
+        its text (so ``order_fields`` may be written as a mapping)."""
+        if not isinstance(value, dict):
+            return value
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                out[key] = json.dumps(item)
+            elif isinstance(item, bool):
+                out[key] = "true" if item else "false"
+            elif isinstance(item, int | float):
+                out[key] = str(item)
+            else:
+                out[key] = item
+        return out
+
+
+# Option keys each connector reads (``erp.options``, or non-secret ``erp.credentials``).
+OPTION_KEYS: dict[str, tuple[str, ...]] = {
+    "netsuite": ("order_fields",),
+    "sap-b1": ("price_policy", "ref_udf"),
+    "s4hana": ("price_policy",),
+    "sage200": ("tax_codes", "api_base_path"),
+    "business-central": ("stock_api", "environment_type", "company_name"),
+    "legacy": (
+        "transport",
+        "stock_source",
+        "lookup",
+        "state_dir",
+        "warehouse",
+        "sender",
+        "max_resends",
+    ),
+}
+OPTION_PREFIXES: dict[str, tuple[str, ...]] = {"netsuite": ("field:",)}
+LEGACY_CHOICES = {
+    "transport": ("soap", "files"),
+    "stock_source": ("soap", "files"),
+    "lookup": ("soap", "ledger"),
+}
+
+
+def _check_erp(erp: str) -> None:
+    if erp not in ERP_KINDS:
+        raise ProfileError(f"unknown ERP kind {erp!r}; one of {', '.join(ERP_KINDS)}")
+
+
+def parse_profile(data: Any, erp: str, source: str = "profile") -> FitProfile:
+    """Validate a profile for ``erp``; a bad key or value raises :class:`ProfileError` naming
+    it."""
+    _check_erp(erp)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: the top level must be a mapping")
+    try:
+        profile = FitProfile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "extra_forbidden":
+                problems.append(f"unknown key {key!r}")
+            else:
+                problems.append(f"{key}: {err['msg']}")
+        raise ProfileError(f"{source}: {'; '.join(problems)}") from exc
+    allowed = VARIANTS.get(erp)
+    if profile.variant is not None and (allowed is None or profile.variant not in allowed):
+        choices = f"one of {', '.join(allowed)}" if allowed else "not set (it has none)"
+        raise ProfileError(
+            f"{source}: variant {profile.variant!r} is not a variant of {erp}; "
+            f"variant must be {choices}"
+        )
+    known = OPTION_KEYS[erp]
+    prefixes = OPTION_PREFIXES.get(erp, ())
+    for key in profile.erp_options:
+        if key not in known and not any(key.startswith(p) and key[len(p) :] for p in prefixes):
+            listed = ", ".join(list(known) + [f"{p}<id>" for p in prefixes])
+            raise ProfileError(
+                f"{source}: unknown key 'erp_options.{key}' for {erp} (known: {listed})"
+            )
+    if erp == "legacy":
+        for key, allowed_values in LEGACY_CHOICES.items():
+            value = profile.erp_options.get(key)
+            if value is not None and value not in allowed_values:
+                raise ProfileError(
+                    f"{source}: erp_options.{key} must be one of {', '.join(allowed_values)}, "
+                    f"got {value!r}"
+                )
+    _check_connector_options(erp, profile, source)
+    return profile
+
+
+def _check_connector_options(erp: str, profile: FitProfile, source: str) -> None:
+    """Let the connectors' own parsers judge the options they read."""
+    options = dict(profile.erp_options)
+    try:
+        if erp == "netsuite":
+            from sync_core.connectors.netsuite.connector import order_fields
+
+            order_fields(options)
+        elif erp in ("sap-b1", "s4hana"):
+            from sync_core.connectors.sap_b1.pricing import price_policy
+
+            price_policy(options)
+        elif erp == "sage200" and options.get("tax_codes"):
+            from sync_core.connectors.sage200.checks import TaxCodes
+
+            TaxCodes(options["tax_codes"])
+    except ConfigError as exc:
+        raise ProfileError(f"{source}: {exc}") from exc
+    ref_udf = options.get("ref_udf")
+    if erp == "sap-b1" and ref_udf is not None and not ref_udf.startswith("U_"):
+        raise ProfileError(
+            f"{source}: erp_options.ref_udf {ref_udf!r} must be a user-defined field (U_...)"
+        )
+
+
+def load_profile(path: Path, erp: str) -> FitProfile:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_profile(data, erp, str(path))
+
+
+# -- the capability table --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Endpoint:
+    call: str
+    availability: Availability = "available"
+    used: bool = True  # the builtin connector makes this call
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Capability:
+    status: FitStatus
+    endpoints: tuple[Endpoint, ...] = ()
+    needs: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    mechanism: str
+    field: str
+    native: bool  # the ERP itself refuses or merges a repeat
+    unique: bool  # the ERP enforces the reference as unique
+    detail: str
+
+
+def _e(
+    call: str, availability: Availability = "available", used: bool = True, note: str = ""
+) -> Endpoint:
+    return Endpoint(call, availability, used, note)
+
+
+NO_PRICE_IMPORT = (
+    "no connector imports ERP prices into Magento (Magento's price APIs are served by the "
+    "Magento fake, but no flow writes them)"
+)
+
+CAPABILITIES: dict[str, dict[str, Capability]] = {
+    "netsuite": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("GET /record/v1/salesOrder/eid:<ref>"),
+                _e("PUT /record/v1/salesOrder/eid:<ref> (upsert)"),
+                _e("GET /record/v1/metadata-catalog/salesOrder (JSON Schema)"),
+                _e("POST /query/v1/suiteql (customer, item, order reads)"),
+            ),
+            notes=(
+                "extra body fields (custom fields, or a standard field an admin made "
+                "mandatory) come from erp_options order_fields / field:<id>; the connector "
+                "checks them against the salesOrder metadata before the first write (FM-N03)",
+            ),
+            sources=("sync_core/connectors/netsuite/connector.py", "vendor-apis 2.3, 2.7"),
+        ),
+        "stock_import": Capability(
+            "supported",
+            (_e("POST /query/v1/suiteql FROM inventoryitemlocations"),),
+            needs=("mapping.locations: every NetSuite location id a Magento source reads",),
+            notes=("quantityonhand per item x location, versioned by lastmodifieddate",),
+            sources=("sync_core/connectors/netsuite/connector.py",),
+        ),
+        "fulfilment_import": Capability(
+            "not-implemented",
+            (
+                _e("itemFulfillment records", used=False),
+                _e("POST salesOrder/<id>/!transform/itemFulfillment", used=False),
+            ),
+            notes=("the connector reads no item fulfilments",),
+            sources=("vendor-apis 2.3",),
+        ),
+        "prices": Capability(
+            "not-implemented", notes=(NO_PRICE_IMPORT, "no price check on export either")
+        ),
+        "accounts": Capability(
+            "supported",
+            (_e("POST /query/v1/suiteql FROM customer (entityid or email)"),),
+            notes=(
+                "mapping.accounts[email] (entity id), else the customer with that email, "
+                "else mapping.default_customer, else the order is held",
+                "customers are not created from Magento",
+            ),
+            sources=("sync_core/connectors/netsuite/connector.py",),
+        ),
+        "returns": Capability(
+            "not-implemented",
+            (
+                _e("creditMemo record", used=False),
+                _e(
+                    "POST invoice/<id>/!transform/creditMemo",
+                    "unconfirmed",
+                    used=False,
+                    note="vendor-apis 2.3 marks it unconfirmed",
+                ),
+            ),
+            notes=("Magento credit memos are not exported (FM-T04 has no scenario yet)",),
+            sources=("vendor-apis 2.3",),
+        ),
+    },
+    "sap-b1": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("GET /b1s/v1/Orders?$filter=NumAtCard eq '<ref>'"),
+                _e("POST /b1s/v1/Orders"),
+                _e("GET /b1s/v1/Items, /BusinessPartners"),
+            ),
+            notes=(
+                "ref_udf (a U_ field on ORDR) is accepted by the connector class, but its "
+                "build() does not pass erp.options to it yet: only NumAtCard is written",
+            ),
+            sources=("sync_core/connectors/sap_b1/connector.py", "vendor-apis 1.9"),
+        ),
+        "stock_import": Capability(
+            "supported",
+            (_e("GET /b1s/v1/Items (ItemWarehouseInfoCollection)"), _e("GET /Warehouses")),
+            needs=("mapping.locations: Magento source -> B1 WarehouseCode",),
+            notes=("warehouses are checked at start (FM-S04); version is the item's UpdateDate",),
+            sources=("sync_core/connectors/sap_b1/connector.py",),
+        ),
+        "fulfilment_import": Capability(
+            "supported",
+            (_e("GET /b1s/v1/DeliveryNotes"),),
+            notes=("one Magento shipment per order a delivery note covers, per warehouse",),
+            sources=("sync_core/connectors/sap_b1/fulfilment.py",),
+        ),
+        "prices": Capability(
+            "partial",
+            (_e("GET /b1s/v1/Items (ItemPrices)"), _e("GET /b1s/v1/SpecialPrices")),
+            needs=("erp_options.price_policy (magento | erp | hold) to turn the check on",),
+            notes=("price-list check on order export (FM-S03) only", NO_PRICE_IMPORT),
+            sources=("sync_core/connectors/sap_b1/pricing.py",),
+        ),
+        "accounts": Capability(
+            "supported",
+            (_e("GET /b1s/v1/BusinessPartners ($filter EmailAddress)"),),
+            notes=(
+                "mapping.accounts[email] (CardCode), else the partner with that email, else "
+                "mapping.default_customer, else held (FM-S02)",
+                "business partners are not created from Magento",
+            ),
+            sources=("sync_core/connectors/sap_b1/connector.py",),
+        ),
+        "returns": Capability(
+            "partial",
+            (_e("GET /b1s/v1/Invoices"), _e("GET /b1s/v1/CreditNotes"), _e("Returns", used=False)),
+            notes=(
+                "invoiced and credited totals are reconciled per order (FM-S06); Magento "
+                "credit memos are not exported as credit notes (FM-T04 has no scenario yet)",
+            ),
+            sources=("sync_core/connectors/sap_b1/pricing.py",),
+        ),
+    },
+    "s4hana": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("GET API_SALES_ORDER_SRV/A_SalesOrder?$filter=PurchaseOrderByCustomer"),
+                _e("POST API_SALES_ORDER_SRV/A_SalesOrder (deep insert to_Item)"),
+                _e("GET API_PRODUCT_SRV/A_Product"),
+            ),
+            needs=(
+                "mapping.locations['default'] as 'PLANT/SLOC' (plant of the order items)",
+                "sales area 1010/10/00 and order type OR: fixed in the connector, the profile "
+                "cannot change them",
+            ),
+            sources=("sync_core/connectors/s4hana/connector.py", "vendor-apis 2.4, 2.7"),
+        ),
+        "stock_import": Capability(
+            "supported",
+            (_e("GET API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod"),),
+            needs=("mapping.locations: Magento source -> 'PLANT/SLOC'",),
+            notes=(
+                "the entity has no change timestamp: versions are the read time of a change, "
+                "so a restarted connector rewrites every figure once",
+            ),
+            sources=("sync_core/connectors/s4hana/connector.py",),
+        ),
+        "fulfilment_import": Capability(
+            "supported",
+            (_e("GET API_OUTBOUND_DELIVERY_SRV;v=0002/A_OutbDeliveryHeader"),),
+            notes=("only goods-issued deliveries; the delivery API carries no tracking number",),
+            sources=("sync_core/connectors/s4hana/fulfilment.py",),
+        ),
+        "prices": Capability(
+            "partial",
+            (_e("A_SalesOrderItemPrElement (PPR0) read and PATCH"),),
+            needs=("erp_options.price_policy (magento | erp | hold) to turn the check on",),
+            notes=(
+                "SAP prices the order, then the PPR0 rates are compared (FM-S03)",
+                NO_PRICE_IMPORT,
+            ),
+            sources=("sync_core/connectors/s4hana/pricing.py",),
+        ),
+        "accounts": Capability(
+            "supported",
+            (
+                _e("GET API_BUSINESS_PARTNER/A_AddressEmailAddress"),
+                _e("GET API_BUSINESS_PARTNER/A_BusinessPartner"),
+            ),
+            notes=(
+                "mapping.accounts[email], else the partner with that email, else "
+                "mapping.default_customer, else held (FM-S02)",
+                "credit limits are not in this API (vendor-apis 2.5)",
+            ),
+            sources=("sync_core/connectors/s4hana/connector.py",),
+        ),
+        "returns": Capability(
+            "partial",
+            (_e("GET API_BILLING_DOCUMENT_SRV (invoices M, credit memos O)"),),
+            notes=(
+                "billing documents reconciled per order (FM-S06); no credit memo request is "
+                "created from a Magento credit memo",
+            ),
+            sources=("sync_core/connectors/s4hana/pricing.py", "vendor-apis 2.5"),
+        ),
+    },
+    "business-central": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("GET salesOrders?$filter=externalDocumentNumber eq '<REF>'"),
+                _e("GET salesInvoices?$filter=externalDocumentNumber eq '<REF>'"),
+                _e("POST salesOrders (deep insert salesOrderLines)"),
+                _e("GET items, customers"),
+            ),
+            notes=(
+                "environment and company are asserted before the first call (FM-D01, FM-D02)",
+                "no locationId on lines: the location defaults from customer or company",
+            ),
+            sources=("sync_core/connectors/business_central/connector.py", "vendor-apis 3.2"),
+        ),
+        "stock_import": Capability(
+            "needs-setup",
+            (
+                _e(
+                    "GET items (inventory)",
+                    used=False,
+                    note="company total only: no per-location stock in the standard API",
+                ),
+                _e("GET api/microsoft/analytics/v1.0/.../itemLedgerEntries (locationCode)"),
+                _e("GET <stock_api>/$metadata"),
+            ),
+            needs=(
+                "the Analytics API (microsoft/analytics/v1.0) reachable in the environment, "
+                "or a custom API page with entryNo, itemNo, locationCode, quantity "
+                "(erp.credentials.stock_api)",
+            ),
+            notes=("figures summed per item x location from item ledger entries",),
+            sources=("sync_core/connectors/business_central/stock.py", "failure-modes FM-D04"),
+        ),
+        "fulfilment_import": Capability(
+            "not-implemented",
+            (_e("GET salesShipments (+ salesShipmentLines)", used=False),),
+            notes=("the connector reads posted shipments only to tell order states apart",),
+            sources=("vendor-apis 3.2",),
+        ),
+        "prices": Capability(
+            "not-implemented",
+            (_e("GET items (unitPrice)", used=False),),
+            notes=(NO_PRICE_IMPORT, "no price check on export: the Magento price is sent"),
+        ),
+        "accounts": Capability(
+            "supported",
+            (_e("GET customers?$filter=email / number"),),
+            notes=(
+                "mapping.accounts[email] (customer number), else the customer with that "
+                "email, else mapping.default_customer, else held; a blocked customer is a "
+                "business hold",
+                "customers are not created from Magento",
+            ),
+            sources=("sync_core/connectors/business_central/connector.py",),
+        ),
+        "returns": Capability(
+            "not-implemented",
+            (_e("salesCreditMemos (+ lines)", used=False),),
+            notes=("Magento credit memos are not exported (FM-T04 has no scenario yet)",),
+            sources=("vendor-apis 3.2",),
+        ),
+    },
+    "sage200": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("GET sop_orders?$filter=customer_document_no eq '<ref>'"),
+                _e("POST sop_orders"),
+                _e("GET customers"),
+                _e("GET products"),
+            ),
+            notes=(
+                "the coverage check probes GET sop_orders, customers, products and "
+                "warehouse_holdings before the first call; one missing endpoint stops both "
+                "flows (FM-SG01)",
+            ),
+            sources=("sync_core/connectors/sage200/connector.py", "vendor-apis 3.2-3.4"),
+        ),
+        "stock_import": Capability(
+            "supported",
+            (_e("GET warehouse_holdings (confirmed_qty_in_stock)"), _e("GET products")),
+            needs=("mapping.locations: Magento source -> Sage warehouse name",),
+            notes=("versioned by date_time_updated; older rows are refused (FM-SG02)",),
+            sources=("sync_core/connectors/sage200/connector.py",),
+        ),
+        "fulfilment_import": Capability(
+            "not-implemented",
+            (
+                _e("GET sop_despatch_receipts", used=False),
+                _e("GET sop_order_despatch_views", used=False),
+            ),
+            notes=("the connector reads no despatches",),
+            sources=("fakes/sage200/variants.py (Swagger changelog)", "vendor-apis 3.2"),
+        ),
+        "prices": Capability(
+            "not-implemented",
+            (
+                _e("GET price_bands", "unconfirmed", used=False),
+                _e("GET product_price_views", "unconfirmed", used=False),
+            ),
+            notes=(
+                "price endpoint names are unconfirmed (vendor-apis 3.2: the reference Swagger "
+                "is SOP and Stock only)",
+                NO_PRICE_IMPORT,
+            ),
+        ),
+        "accounts": Capability(
+            "supported",
+            (_e("GET customers (contacts' emails)"),),
+            notes=(
+                "mapping.accounts[email] (account reference) must exist, else held, never "
+                "another account (FM-SG03); else the account whose contact has the email, "
+                "else mapping.default_customer",
+                "accounts are not created from Magento",
+            ),
+            sources=("sync_core/connectors/sage200/connector.py",),
+        ),
+        "returns": Capability(
+            "not-implemented",
+            (
+                _e(
+                    "SOP returns / credit notes",
+                    "unconfirmed",
+                    used=False,
+                    note="not in the reference Swagger (SOP and Stock only)",
+                ),
+                _e(
+                    "POST sales_invoices / GET sales_posted_transactions",
+                    "unconfirmed",
+                    used=False,
+                ),
+            ),
+            notes=("Magento credit memos are not exported (FM-T04 has no scenario yet)",),
+            sources=("vendor-apis 3.2",),
+        ),
+    },
+    "legacy": {
+        "orders_export": Capability(
+            "supported",
+            (
+                _e("SOAP FindOrdersByReference(order_ref)"),
+                _e("SOAP CreateOrder (transport soap)"),
+                _e("ORD_<YYYYMMDD>_<seq>.csv + .done trigger (transport files)"),
+                _e("SOAP GetStock (item check; there is no item master operation)"),
+            ),
+            notes=(
+                "rejected lines are never taken as success (FM-L01); WSDL and CSV header "
+                "checks refuse a changed contract (FM-L02)",
+            ),
+            sources=("sync_core/connectors/legacy/connector.py", "vendor-apis 4.1-4.2"),
+        ),
+        "stock_import": Capability(
+            "supported",
+            (_e("SOAP GetStock or STOCK_*.csv exports with control files"),),
+            needs=("mapping.locations: Magento source -> ERP warehouse",),
+            notes=("processed-file ledger and sequence-gap alerts for exports (FM-L04)",),
+            sources=("sync_core/connectors/legacy/connector.py",),
+        ),
+        "fulfilment_import": Capability(
+            "not-implemented", notes=("the connector reads no despatch data",)
+        ),
+        "prices": Capability("not-implemented", notes=(NO_PRICE_IMPORT,)),
+        "accounts": Capability(
+            "needs-setup",
+            (_e("customer lookup", "missing", used=False, note="the OrderService has none"),),
+            needs=("mapping.accounts[email] or mapping.default_customer for every order",),
+            notes=("an unmapped customer is a MappingError: the order is held",),
+            sources=("sync_core/connectors/legacy/connector.py",),
+        ),
+        "returns": Capability(
+            "not-implemented", notes=("no credit-note operation known to the connector",)
+        ),
+    },
+}
+
+IDEMPOTENCY: dict[str, Idempotency] = {
+    "netsuite": Idempotency(
+        "upsert by external id",
+        "externalId",
+        native=True,
+        unique=True,
+        detail="PUT salesOrder/eid:<ref> creates or updates, so a repeat never makes a second "
+        "order; GET salesOrder/eid:<ref> looks it up. External ids are namespaced per store "
+        "(FM-N05); only one integration may set a record type's external ids.",
+    ),
+    "sap-b1": Idempotency(
+        "lookup by NumAtCard before create",
+        "NumAtCard",
+        native=False,
+        unique=False,
+        detail="$filter=NumAtCard eq '<ref>' before every POST and a read-back after it; "
+        "NumAtCard is free text and not unique. A customer's SBO_SP_TransactionNotification "
+        "duplicate guard (error -1) is answered with a lookup.",
+    ),
+    "s4hana": Idempotency(
+        "lookup by PurchaseOrderByCustomer before create",
+        "PurchaseOrderByCustomer",
+        native=False,
+        unique=False,
+        detail="$filter=PurchaseOrderByCustomer eq '<ref>' before the deep insert; the field "
+        "(MaxLength 35) is not unique (SD's duplicate PO check is unconfirmed); references "
+        "longer than 35 characters get a compact deterministic form.",
+    ),
+    "business-central": Idempotency(
+        "lookup by externalDocumentNumber before create",
+        "externalDocumentNumber",
+        native=False,
+        unique=False,
+        detail="$filter on salesOrders, then salesInvoices (posting deletes the order); the "
+        "field is Code[35], upper-case, neither unique nor checked by BC; every create is "
+        "read back.",
+    ),
+    "sage200": Idempotency(
+        "lookup by customer_document_no before create",
+        "customer_document_no",
+        native=False,
+        unique=False,
+        detail="Sage 200 has no idempotency key; customer_document_no (30 characters, not "
+        "unique) carries the reference, hash-shortened when longer; the POST is read back.",
+    ),
+    "legacy": Idempotency(
+        "none native: lookup by reference via SOAP",
+        "order_ref",
+        native=False,
+        unique=False,
+        detail="CreateOrder and order-file imports make a new order for every copy (FM-L03): "
+        "FindOrdersByReference before every create, and in files mode the connector's own "
+        "ledger of files sent.",
+    ),
+}
+
+
+# -- the report ------------------------------------------------------------------------------
+@dataclass
+class FlowFit:
+    flow: str
+    title: str
+    status: FitStatus
+    endpoints: list[Endpoint]
+    needs: list[str]
+    notes: list[str]
+    sources: list[str]
+    risks: list[str] = field(default_factory=list)  # scenario ids
+
+
+@dataclass
+class RiskFit:
+    id: str
+    title: str
+    flows: list[str]
+    harm: str
+    guards: str
+    result: str = "not run"  # passed | failed | errored | skipped | not run
+    evidence: list[str] = field(default_factory=list)
+    reproduce: str = ""
+
+
+@dataclass
+class FitReport:
+    erp: str
+    variant: str | None
+    profile: str | None
+    seed: int
+    flows: list[FlowFit]
+    idempotency: Idempotency
+    risks: list[RiskFit]
+    warnings: list[str]
+    ran_scenarios: bool
+
+    def flow(self, name: str) -> FlowFit:
+        for found in self.flows:
+            if found.flow == name:
+                return found
+        raise KeyError(name)
+
+    def missing(self) -> list[tuple[str, Endpoint]]:
+        """Every call this variant or profile lacks, with its flow."""
+        return [(f.flow, e) for f in self.flows for e in f.endpoints if e.availability == "missing"]
+
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for risk in self.risks:
+            counts[risk.result] = counts.get(risk.result, 0) + 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """The core flows can run and no scenario that ran failed."""
+        core_ok = all(
+            self.flow(f).status in ("supported", "needs-setup")
+            for f in ("orders_export", "stock_import")
+        )
+        return core_ok and not any(r.result in ("failed", "errored") for r in self.risks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "erp": self.erp,
+            "variant": self.variant,
+            "profile": self.profile,
+            "seed": self.seed,
+            "ok": self.ok,
+            "idempotency": vars(self.idempotency),
+            "flows": [{**vars(f), "endpoints": [vars(e) for e in f.endpoints]} for f in self.flows],
+            "risks": [vars(r) for r in self.risks],
+            "warnings": self.warnings,
+            "ran_scenarios": self.ran_scenarios,
+            "summary": self.summary(),
+        }
+
+
+def _flow_fit(name: str, cap: Capability) -> FlowFit:
+    return FlowFit(
+        name,
+        FLOWS[name],
+        cap.status,
+        list(cap.endpoints),
+        list(cap.needs),
+        list(cap.notes),
+        list(cap.sources),
+    )
+
+
+# -- profile-dependent adjustments -----------------------------------------------------------
+Adjust = Callable[[dict[str, FlowFit], FitProfile, list[str]], None]
+
+
+def _needs_locations(flows: dict[str, FlowFit], profile: FitProfile) -> None:
+    stock = flows["stock_import"]
+    if not profile.mapping.locations and stock.status == "supported":
+        stock.status = "needs-setup"
+        stock.notes.append(
+            "the profile maps no locations: unmapped sources are refused, so no stock is "
+            "written until mapping.locations is filled"
+        )
+
+
+def _adjust_netsuite(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    from sync_core.connectors.netsuite.connector import order_fields
+
+    fields = order_fields(profile.erp_options)
+    orders = flows["orders_export"]
+    for name, value in sorted(fields.items()):
+        kind = "custom body field" if name.startswith("custbody") else "body field"
+        orders.needs.append(
+            f"{kind} {name} (= {value!r}) must exist on salesOrder in the account "
+            "(checked against the metadata catalog before the first write)"
+        )
+    _needs_locations(flows, profile)
+
+
+def _adjust_sap(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    policy = profile.erp_options.get("price_policy")
+    if policy:
+        flows["prices"].needs = [f"price_policy {policy}: price-list check on order export"]
+    else:
+        flows["prices"].notes.append("price_policy is not set: the price check is off")
+    if profile.erp_options.get("ref_udf"):
+        warnings.append(
+            f"erp_options.ref_udf {profile.erp_options['ref_udf']!r}: the connector's build() "
+            "does not read it yet; only NumAtCard carries the reference"
+        )
+    _needs_locations(flows, profile)
+
+
+def _adjust_s4hana(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    _adjust_sap(flows, profile, warnings)
+    bad = {s: loc for s, loc in profile.mapping.locations.items() if loc.count("/") != 1}
+    if bad:
+        listed = ", ".join(f"{s} -> {loc!r}" for s, loc in sorted(bad.items()))
+        warnings.append(f"mapping.locations must be 'PLANT/SLOC' for S/4HANA: {listed}")
+        flows["stock_import"].status = "needs-setup"
+    if "default" not in profile.mapping.locations:
+        flows["orders_export"].status = "needs-setup"
+        flows["orders_export"].notes.append(
+            "mapping.locations has no 'default' source: order items get no plant"
+        )
+
+
+STANDARD_ONLY_MISSING = (
+    "GET product_transactions/{id}/traceable_item_transactions",
+    "POST traceable_items_assign",
+)
+SAGE_BASE = {"standard": "/uk/sage200/accounts/v1", "professional": "/uk/sage200extra/accounts/v1"}
+
+
+def _adjust_sage(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    variant = profile.variant or "professional"
+    base = profile.erp_options.get("api_base_path")
+    expected = SAGE_BASE[variant]
+    effective = "/" + (base or SAGE_BASE["professional"]).strip("/")
+    orders, stock = flows["orders_export"], flows["stock_import"]
+    if variant == "standard":
+        for call in STANDARD_ONLY_MISSING:
+            orders.endpoints.append(
+                Endpoint(call, "missing", used=False, note="Professional-only (Swagger marker)")
+            )
+        orders.notes.append(
+            "Sage 200 Standard: Professional-only endpoints (traceable items) answer 404 and "
+            "Professional-only fields (traceable_type, use_for_sales_trading, "
+            "confirmation_intent_type) are absent; the flows do not use them"
+        )
+        warnings.append(
+            "FM-SG01 (Sage 200 Standard): missing endpoints "
+            + ", ".join(STANDARD_ONLY_MISSING)
+            + " (Professional-only); no flow of the builtin connector needs them, and its "
+            "coverage check refuses both flows if an endpoint it needs answers 404. Any "
+            "custom work on traceable (batch/serial) stock needs Professional"
+        )
+    else:
+        flows["fulfilment_import"].notes.append(
+            "Professional is on premise: sop_despatch_* exist only from the 22/08/2022 "
+            "release, PUT/DELETE sop_orders/{Id} from 08/11/2021; check the site's release"
+        )
+    if effective != expected:
+        cause = (
+            f"api_base_path is {base!r}"
+            if base
+            else f"api_base_path is not set, so the connector uses {SAGE_BASE['professional']}"
+        )
+        text = (
+            f"FM-SG01: {cause} but a {variant} site serves {expected}; every endpoint answers "
+            "404, the coverage check names it and both flows refuse to start. Set "
+            f"erp.credentials.api_base_path = {expected}"
+        )
+        for flow in (orders, stock):
+            flow.status = "unsupported"
+            flow.endpoints = [replace(e, availability="missing") for e in flow.endpoints]
+            flow.notes.append(text)
+        warnings.append(text)
+    if profile.erp_options.get("tax_codes"):
+        orders.needs.append(
+            "tax_codes: each Magento rate maps to a Sage tax code; the connector also reads "
+            "each Magento order's tax (FM-SG04)"
+        )
+    else:
+        orders.notes.append("tax_codes not set: Sage's default tax codes apply (FM-SG04)")
+    _needs_locations(flows, profile)
+
+
+def _adjust_bc(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    from sync_core.connectors.business_central.client import DEFAULT_STOCK_API
+
+    stock = flows["stock_import"]
+    route = (profile.erp_options.get("stock_api") or DEFAULT_STOCK_API).strip("/")
+    locations = set(profile.mapping.locations.values())
+    if route == "v2.0":
+        stock.endpoints = [
+            Endpoint("GET items (inventory)", note="company total only"),
+            Endpoint("GET itemLedgerEntries (standard v2.0)", note="no locationCode"),
+            Endpoint(
+                "per-location stock (itemLedgerEntries.locationCode)",
+                "missing",
+                used=False,
+                note="not in the standard API v2.0",
+            ),
+        ]
+        gap = (
+            "FM-D04: without the Analytics API or a custom API page, per-location stock is not "
+            "exposed (items.inventory is a company total, standard itemLedgerEntries carry no "
+            "location)"
+        )
+        if len(locations) <= 1:
+            stock.status = "partial"
+            stock.notes.append(
+                f"{gap}; with at most one mapped location the company total is that "
+                "location's stock"
+            )
+        else:
+            stock.status = "unsupported"
+            stock.notes.append(
+                f"{gap}; the profile maps {len(locations)} locations, so the connector refuses "
+                "(CoverageGap) rather than put the totals into one source"
+            )
+        stock.needs = [
+            "the Analytics API (microsoft/analytics/v1.0) or a custom API page exposing "
+            "itemLedgerEntries with locationCode (erp.credentials.stock_api)"
+        ]
+        warnings.append(gap)
+    elif route != DEFAULT_STOCK_API:
+        stock.endpoints[1] = Endpoint(f"GET api/{route}/.../itemLedgerEntries (custom page)")
+        stock.needs = [
+            f"custom API page api/{route} with itemLedgerEntries exposing entryNo, itemNo, "
+            "locationCode and quantity; it is checked against $metadata at start and per "
+            "answer (FM-D03)"
+        ]
+    if profile.erp_options.get("environment_type", "Production").lower() == "any":
+        warnings.append("environment_type any: the environment check (FM-D01) is off")
+    if not profile.erp_options.get("company_name"):
+        flows["orders_export"].notes.append(
+            "company_name not set: the company is asserted by id only (FM-D02)"
+        )
+    _needs_locations(flows, profile)
+
+
+def _adjust_legacy(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
+    accounts = flows["accounts"]
+    if not profile.mapping.accounts and not profile.mapping.default_customer:
+        accounts.status = "unsupported"
+        accounts.notes.append(
+            "the profile has neither mapping.accounts nor mapping.default_customer: every "
+            "order would be held (the ERP has no customer lookup)"
+        )
+        flows["orders_export"].status = "needs-setup"
+        flows["orders_export"].needs.append("mapping.accounts or mapping.default_customer")
+    elif not profile.mapping.default_customer:
+        accounts.notes.append(
+            "no default_customer: orders from customers outside mapping.accounts are held"
+        )
+    else:
+        accounts.status = "supported"
+    options = profile.erp_options
+    transport = options.get("transport", "soap")
+    if transport == "files" and options.get("lookup") == "ledger":
+        warnings.append(
+            "lookup ledger: duplicates are checked only against the connector's own file "
+            "ledger; a lost ledger means no duplicate check (FM-L03)"
+        )
+    if not options.get("warehouse") and "default" not in profile.mapping.locations:
+        flows["orders_export"].status = "needs-setup"
+        flows["orders_export"].needs.append(
+            "erp_options.warehouse or mapping.locations['default'] (the line warehouse)"
+        )
+    _needs_locations(flows, profile)
+
+
+ADJUST: dict[str, Adjust] = {
+    "netsuite": _adjust_netsuite,
+    "sap-b1": _adjust_sap,
+    "s4hana": _adjust_s4hana,
+    "sage200": _adjust_sage,
+    "business-central": _adjust_bc,
+    "legacy": _adjust_legacy,
+}
+
+
+# -- running it ------------------------------------------------------------------------------
+def run_fit(
+    erp: str,
+    profile: Path | None,
+    seed: int,
+    run_scenarios: bool = True,
+    *,
+    only: Sequence[str] | None = None,
+) -> FitReport:
+    """The fit report of ``erp`` for the profile file (None: an empty profile). With
+    ``run_scenarios`` every catalog scenario that runs on ``erp`` is run for the builtin
+    connector (``only``: just these ids). Raises :class:`ProfileError` for a bad profile."""
+    _check_erp(erp)
+    loaded = load_profile(profile, erp) if profile is not None else parse_profile({}, erp)
+    flows = {name: _flow_fit(name, CAPABILITIES[erp][name]) for name in FLOWS}
+    warnings: list[str] = []
+    ADJUST[erp](flows, loaded, warnings)
+    risks = _risks(erp, flows, run_scenarios, seed, only)
+    variant = loaded.variant or (VARIANTS[erp][0] if erp in VARIANTS else None)
+    return FitReport(
+        erp,
+        variant,
+        str(profile) if profile is not None else None,
+        seed,
+        list(flows.values()),
+        IDEMPOTENCY[erp],
+        risks,
+        warnings,
+        run_scenarios,
+    )
+
+
+def _risks(
+    erp: str,
+    flows: dict[str, FlowFit],
+    run_scenarios: bool,
+    seed: int,
+    only: Sequence[str] | None,
+) -> list[RiskFit]:
+    from scenarios.catalog import select
+
+    chosen = set(only) if only else None
+    risks = []
+    for scenario in select(None, erp):
+        covered = list(SCENARIO_FLOWS.get(scenario.id, ("orders_export",)))
+        risk = RiskFit(scenario.id, scenario.title, covered, scenario.harm, scenario.invariant)
+        if run_scenarios and (chosen is None or scenario.id in chosen):
+            from scenarios.runner import run_scenario
+
+            result = run_scenario(scenario, erp, "builtin", seed)
+            risk.result = result.status
+            risk.evidence = list(result.evidence[:5])
+            risk.reproduce = result.reproduce
+        for name in covered:
+            flows[name].risks.append(scenario.id)
+        risks.append(risk)
+    return risks
+
+
+# -- rendering -------------------------------------------------------------------------------
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: FitReport) -> str:
+    lines = [
+        f"# Fit report: {report.erp}" + (f" ({report.variant})" if report.variant else ""),
+        "",
+        f"profile: `{report.profile or '(none)'}` · seed {report.seed} · "
+        f"verdict: **{'fit' if report.ok else 'gaps'}**",
+        "",
+        "| flow | status | needs |",
+        "|---|---|---|",
+    ]
+    for flow in report.flows:
+        needs = "; ".join(flow.needs) or "-"
+        lines.append(f"| {_md(flow.title)} | **{flow.status}** | {_md(needs)} |")
+    idem = report.idempotency
+    lines += [
+        "",
+        "## Idempotency",
+        "",
+        f"**{idem.mechanism}** on `{idem.field}` (native: {'yes' if idem.native else 'no'}, "
+        f"unique: {'yes' if idem.unique else 'no'}). {idem.detail}",
+    ]
+    if report.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in report.warnings]
+    missing = report.missing()
+    if missing:
+        lines += ["", "## Missing endpoints", ""]
+        lines += [f"- {FLOWS[flow]}: `{e.call}` {e.note}".rstrip() for flow, e in missing]
+    lines += ["", "## Flows"]
+    for flow in report.flows:
+        lines += ["", f"### {flow.title}: {flow.status}", "", f"_{STATUS_TEXT[flow.status]}_", ""]
+        if flow.endpoints:
+            lines += ["| call | availability | used by the connector | note |", "|---|---|---|---|"]
+            for e in flow.endpoints:
+                used = "yes" if e.used else "no"
+                lines.append(f"| `{_md(e.call)}` | {e.availability} | {used} | {_md(e.note)} |")
+            lines.append("")
+        lines += [f"- needs: {n}" for n in flow.needs]
+        lines += [f"- {n}" for n in flow.notes]
+        if flow.risks:
+            lines.append(f"- guarded by: {', '.join(flow.risks)}")
+        if flow.sources:
+            lines.append(f"- from: {', '.join(flow.sources)}")
+    lines += ["", "## Known risks (catalog scenarios for this ERP)", ""]
+    if report.ran_scenarios:
+        counts = " · ".join(f"{k}: {v}" for k, v in sorted(report.summary().items()))
+        lines += [f"builtin connector: {counts}", ""]
+    lines += ["| id | result | flows | what it guards |", "|---|---|---|---|"]
+    for r in report.risks:
+        lines.append(
+            f"| {r.id} {_md(r.title)} | {r.result} | {', '.join(r.flows)} | {_md(r.guards)} |"
+        )
+    failed = [r for r in report.risks if r.result in ("failed", "errored")]
+    for r in failed:
+        lines += ["", f"**{r.id} {r.result}**", ""] + [f"- {_md(e)}" for e in r.evidence]
+        if r.reproduce:
+            lines.append(f"- reproduce: `{r.reproduce}`")
+    return "\n".join(lines) + "\n"
+
+
+def _badge(status: str) -> str:
+    colour = STATUS_COLOURS.get(status, "#6e7781")
+    return f"<span class='badge' style='background:{colour}'>{html.escape(status)}</span>"
+
+
+def _ul(items: Sequence[str], css: str = "") -> str:
+    if not items:
+        return ""
+    cls = f" class='{css}'" if css else ""
+    return f"<ul{cls}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def _flow_section(flow: FlowFit) -> str:
+    rows = "".join(
+        f"<tr><td><code>{html.escape(e.call)}</code></td>"
+        f"<td style='color:{'#cf222e' if e.availability == 'missing' else '#1f2328'}'>"
+        f"{html.escape(e.availability)}</td><td>{'yes' if e.used else 'no'}</td>"
+        f"<td>{html.escape(e.note)}</td></tr>"
+        for e in flow.endpoints
+    )
+    table = (
+        "<table><tr><th>call</th><th>availability</th><th>used by the connector</th>"
+        f"<th>note</th></tr>{rows}</table>"
+        if rows
+        else ""
+    )
+    needs = [f"needs: {n}" for n in flow.needs]
+    extra = []
+    if flow.risks:
+        extra.append(f"guarded by: {', '.join(flow.risks)}")
+    if flow.sources:
+        extra.append(f"from: {', '.join(flow.sources)}")
+    return (
+        f"<section id='{html.escape(flow.flow)}'><h2>{_badge(flow.status)} "
+        f"{html.escape(flow.title)}</h2><p class='muted'>{html.escape(STATUS_TEXT[flow.status])}"
+        f"</p>{table}{_ul(needs + flow.notes)}{_ul(extra, 'muted')}</section>"
+    )
+
+
+def render_html(report: FitReport) -> str:
+    title = f"{report.erp}" + (f" ({report.variant})" if report.variant else "")
+    summary_rows = "".join(
+        f"<tr><td><a href='#{html.escape(f.flow)}'>{html.escape(f.title)}</a></td>"
+        f"<td>{_badge(f.status)}</td><td>{html.escape('; '.join(f.needs) or '-')}</td></tr>"
+        for f in report.flows
+    )
+    risk_rows = "".join(
+        f"<tr><td>{html.escape(r.id)}</td><td>{_badge(r.result)}</td>"
+        f"<td>{html.escape(r.title)}</td><td>{html.escape(', '.join(r.flows))}</td>"
+        f"<td>{html.escape(r.guards)}{_ul(r.evidence, 'evidence')}"
+        + (
+            f"<p class='repro'>Reproduce: <code>{html.escape(r.reproduce)}</code></p>"
+            if r.reproduce and r.result in ("failed", "errored")
+            else ""
+        )
+        + "</td></tr>"
+        for r in report.risks
+    )
+    idem = report.idempotency
+    counts = " · ".join(f"{k}: {v}" for k, v in sorted(report.summary().items()))
+    warnings = (
+        f"<section><h2>Warnings</h2>{_ul(report.warnings, 'warn')}</section>"
+        if report.warnings
+        else ""
+    )
+    missing = [f"{FLOWS[flow]}: {e.call} {e.note}".rstrip() for flow, e in report.missing()]
+    if missing:
+        warnings += f"<section><h2>Missing endpoints</h2>{_ul(missing, 'warn')}</section>"
+    verdict = "fit" if report.ok else "gaps"
+    ran = ": " + html.escape(counts) if report.ran_scenarios else " (not run)"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>erp-harness fit: {html.escape(title)}</title>
+<style>
+body{{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328}}
+table{{border-collapse:collapse;margin:.5rem 0}}
+td,th{{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}}
+.badge{{color:#fff;border-radius:.3rem;padding:.1rem .4rem;font-size:.8rem;
+  text-transform:uppercase;white-space:nowrap}}
+section{{border-top:1px solid #d0d7de;margin-top:1.5rem}}
+small,.muted{{color:#6e7781;font-size:.8rem}}
+.evidence li{{font-family:monospace;font-size:.85rem}}
+.warn li{{color:#9a6700}}
+</style></head><body>
+<h1>erp-harness fit: {html.escape(title)}</h1>
+<p>profile <code>{html.escape(report.profile or "(none)")}</code> · seed {report.seed} ·
+verdict {_badge(verdict if report.ok else "failed")} {html.escape(verdict)}</p>
+<table><tr><th>flow</th><th>status</th><th>needs</th></tr>{summary_rows}</table>
+<section><h2>Idempotency</h2>
+<p><strong>{html.escape(idem.mechanism)}</strong> on <code>{html.escape(idem.field)}</code>
+(native: {"yes" if idem.native else "no"}, unique: {"yes" if idem.unique else "no"}).
+{html.escape(idem.detail)}</p></section>
+{warnings}
+{"".join(_flow_section(f) for f in report.flows)}
+<section><h2>Known risks</h2>
+<p class="muted">Catalog scenarios that run on {html.escape(report.erp)}, on the harness's seeded
+world, for the builtin connector{ran}.</p>
+<table><tr><th>id</th><th>result</th><th>scenario</th><th>flows</th><th>what it guards</th></tr>
+{risk_rows}</table></section>
+</body></html>
+"""
