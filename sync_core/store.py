@@ -275,6 +275,29 @@ class Store:
         if result.rowcount != 1:
             raise LeaseLost(f"job {job.id} was taken over by another worker")
 
+    def renew(self, job: Job, now: datetime, lease_s: float) -> None:
+        """Extend the job's lease before work starts; LeaseLost when another worker took it."""
+        with self.tx() as conn:
+            done = conn.execute(
+                update(jobs)
+                .where(
+                    jobs.c.id == job.id,
+                    jobs.c.fencing_token == job.fencing_token,
+                    jobs.c.status == "running",
+                )
+                .values(lease_until=now + timedelta(seconds=lease_s))
+            ).rowcount
+        if done != 1:
+            raise LeaseLost(f"job {job.id} was taken over by another worker")
+
+    def check_fence(self, job: Job) -> None:
+        """Raise LeaseLost unless ``job`` still holds its lease (call before an external
+        write that cannot be fenced by the remote system)."""
+        with self.tx() as conn:
+            token = conn.execute(select(jobs.c.fencing_token).where(jobs.c.id == job.id)).scalar()
+        if token != job.fencing_token:
+            raise LeaseLost(f"job {job.id} moved on to token {token}")
+
     def complete(self, job: Job, now: datetime, detail: str = "") -> None:
         with self.tx() as conn:
             self._finish(

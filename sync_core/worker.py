@@ -72,6 +72,7 @@ class Worker:
             if not breaker.allow(now):
                 raise CircuitOpen(job.system, breaker.retry_in(now))
             handler = self.handlers[job.flow]
+            self.store.renew(job, now, self.lease_s)  # a long batch must not outlive a lease
             detail = handler(job)
         except LeaseLost:
             self.stats.lease_lost += 1

@@ -153,6 +153,7 @@ class OrdersFlow:
             found = self.erp.find_order(external_ref)
             if found is not None:
                 return found
+        self.store.check_fence(job)  # a zombie whose lease moved on must not create
         ref: RemoteRef = create()
         return ref
 

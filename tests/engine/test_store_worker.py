@@ -187,3 +187,25 @@ def test_retry_after_pauses_every_job_of_the_system(store: Store) -> None:
     clock.sleep(31)
     worker.run_once()
     assert sorted(calls) == ["a", "a", "b", "c"]
+
+
+def test_each_job_renews_its_lease_and_a_taken_job_is_not_run(store: Store) -> None:
+    seen: list[str] = []
+
+    def handler(job: Job) -> str:
+        seen.append(job.entity_key)
+        return "ok"
+
+    for key in ("a", "b"):
+        store.enqueue("f", key, "erp", {}, T0)
+    worker, clock = make_worker(store, handler, lease_s=60)
+    jobs = store.claim("w1", T0, lease_s=60, limit=10)
+    (taken,) = store.claim("w2", T0 + timedelta(seconds=61), lease_s=60, limit=1)
+    assert taken.entity_key == "a"
+    clock.t = T0 + timedelta(seconds=62)
+    for job in jobs:
+        worker._run(job)
+    assert seen == ["b"] and worker.stats.lease_lost == 1
+    with pytest.raises(LeaseLost):
+        store.check_fence(jobs[0])
+    store.check_fence(taken)
