@@ -23,6 +23,7 @@ class ServedFake:
     fake: Fake
     server: Any
     thread: threading.Thread
+    closing: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -55,15 +56,14 @@ class FakeServers:
         tmp.replace(target)
 
     def close(self) -> None:
+        """Stop every server: open connections are closed inside each server's own loop
+        thread (never from this one, which races the poller), then the listener."""
         for served in self.served.values():
-            server = served.server
-            server.task_dispatcher.shutdown(timeout=1)
-            for channel in list(getattr(server, "_map", {}).values()):
-                if channel is not server and hasattr(channel, "handle_close"):
-                    channel.handle_close()  # idle keep-alive connections end too
-            server.close()
+            served.closing.set()
+            served.server.trigger.pull_trigger(_closer(served.server))
         for served in self.served.values():
             served.thread.join(timeout=2)
+            served.server.task_dispatcher.shutdown(timeout=1)
 
     def __enter__(self) -> FakeServers:
         return self
@@ -75,6 +75,23 @@ class FakeServers:
 # A cut connection is how a transport fault is served on purpose; waitress need not warn.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 logging.getLogger("waitress").setLevel(logging.ERROR)
+
+
+def _closer(server: Any) -> Any:
+    def close_all() -> None:
+        for channel in list(server._map.values()):
+            if channel is not server.trigger:
+                channel.close()  # the listener and every connection, from the loop thread
+
+    return close_all
+
+
+def _run(server: Any, closing: threading.Event) -> None:
+    try:
+        server.run()
+    except OSError:
+        if not closing.is_set():
+            raise  # a socket error while serving is real; one while closing is not
 
 
 def serve(
@@ -98,7 +115,10 @@ def serve(
         )
         shown_host = f"[{host}]" if ":" in host else host
         fake.base_url = f"http://{shown_host}:{server.effective_port}"
-        thread = threading.Thread(target=server.run, name=f"serve-{name}", daemon=True)
+        closing = threading.Event()
+        thread = threading.Thread(
+            target=_run, args=(server, closing), name=f"serve-{name}", daemon=True
+        )
         thread.start()
-        servers.served[name] = ServedFake(fake, server, thread)
+        servers.served[name] = ServedFake(fake, server, thread, closing)
     return servers
