@@ -1,4 +1,4 @@
-"""Orders and stock under faults and crashes, for the ``builtin`` connector against NetSuite.
+"""Orders and stock under faults and crashes, for the ``builtin`` connector against any ERP.
 
 Rules place paid orders (in two stores), redeliver them (touch: they reappear in Magento's
 change feed), move ERP stock, inject and clear faults on the ERP, let simulated time pass
@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from scenarios.connectors.builtin import BuiltinConnector
+from scenarios.erps import support
 from scenarios.invariants import orders_exactly_once, stock_converges
 from scenarios.views import erp_orders, magento_orders
 from scenarios.world import World, build_world
 
-ORDER_WRITES = r"^/services/rest/record/v1/salesOrder(/eid:[^/]+)?/?$"
 FAULTS: dict[str, dict[str, Any]] = {
     "lose_response": {"kind": "lose_response", "after": "timeout"},
     "outage": {"kind": "http_error", "status": 503},
@@ -33,10 +33,18 @@ DRAIN_CYCLES = 60
 
 
 class OrdersAndStock(RuleBasedStateMachine):
+    """Subclass per ERP with :func:`machine_for`; the class attribute ``erp`` picks the fake."""
+
+    erp = "netsuite"
+
     def __init__(self) -> None:
         super().__init__()
-        self.world: World = build_world("netsuite", seed=0)
+        self.world: World = build_world(self.erp, seed=0)
         self.connector = BuiltinConnector(self.world)
+        found = support(self.erp)
+        assert found is not None, f"no harness support for {self.erp}"
+        self.support = found
+        self.locations = sorted(self.world.profile["locations"].values())
         self.skus = [p.sku for p in self.world.magento.ctx.dataset.products[:6]]
         self.placed = 0
 
@@ -59,11 +67,10 @@ class OrdersAndStock(RuleBasedStateMachine):
         orders = self.world.magento.state()["orders"]
         self.world.magento.event("touch_order", entity_id=orders[index % len(orders)]["entity_id"])
 
-    @rule(sku=st.integers(0, 5), location=st.sampled_from(["1", "2", "3"]), qty=st.integers(0, 500))
-    def move_erp_stock(self, sku: int, location: str, qty: int) -> None:
-        self.world.erp_fake.event(
-            "set_stock", item_code=self.skus[sku], location_id=location, quantity=qty
-        )
+    @rule(sku=st.integers(0, 5), location=st.integers(0, 2), qty=st.integers(0, 500))
+    def move_erp_stock(self, sku: int, location: int, qty: int) -> None:
+        where = self.locations[location % len(self.locations)]
+        self.support.set_stock(self.world.erp_fake, self.skus[sku], where, qty)
 
     @rule(
         kind=st.sampled_from(sorted(FAULTS)),
@@ -73,7 +80,7 @@ class OrdersAndStock(RuleBasedStateMachine):
     def inject_fault(self, kind: str, method: str, first: int) -> None:
         self.world.erp_fake.add_fault(
             {
-                "target": {"method": method, "path": r"^/services/rest/"},
+                "target": {"method": method, "path": self.support.api_paths},
                 "effect": FAULTS[kind],
                 "trigger": {"first": first},
             }
@@ -104,15 +111,15 @@ class OrdersAndStock(RuleBasedStateMachine):
             if cycle >= 2 and not busy.get("pending") and not busy.get("running"):
                 break
         magento, erp = self.world.magento.state(), self.world.erp_fake.state()
-        assert orders_exactly_once("netsuite", magento, erp) == []
-        assert stock_converges("netsuite", magento, erp, self.world.profile) == []
+        assert orders_exactly_once(self.erp, magento, erp) == []
+        assert stock_converges(self.erp, magento, erp, self.world.profile) == []
 
     @invariant()
     def never_duplicated(self) -> None:
         magento = magento_orders(self.world.magento.state())
         refs = [
             ref
-            for o in erp_orders("netsuite", self.world.erp_fake.state())
+            for o in erp_orders(self.erp, self.world.erp_fake.state())
             for ref in o.refs
             if ref.startswith("mage-")
         ]
@@ -126,3 +133,8 @@ class OrdersAndStock(RuleBasedStateMachine):
         finally:
             self.connector.close()
             self.world.close()
+
+
+def machine_for(erp: str) -> type[OrdersAndStock]:
+    """The state machine against ``erp`` (any kind the harness can judge)."""
+    return type(f"OrdersAndStock_{erp.replace('-', '_')}", (OrdersAndStock,), {"erp": erp})
