@@ -69,6 +69,7 @@ class Judgement:
     duplicated: int
     dead_lettered: int
     evidence: list[str]
+    pending: int = 0
 
 
 @dataclass
@@ -84,6 +85,7 @@ class SoakResult:
     lost: int = 0
     duplicated: int = 0
     dead_lettered: int = 0
+    pending: int = 0  # still in the outbox when the time bound struck: backlog, not loss
     evidence: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     kills: int = 0
@@ -107,11 +109,13 @@ def judge(
     magento_state: dict[str, Any],
     erp_state: dict[str, Any],
     dead_letters: Iterable[dict[str, Any]] = (),
+    waiting: Iterable[str] = (),
 ) -> Judgement:
     """Count the paid Magento orders that are in the ERP once (delivered), missing without a
     dead letter (lost), in it more than once (duplicated), or missing with an open dead letter
     (dead-lettered, an accepted outcome, e.g. a poison order). Evidence is the invariant's,
-    with dead-lettered orders told by their reason instead of as missing."""
+    with dead-lettered orders told by their reason instead of as missing. Orders whose job is
+    still ``waiting`` in the outbox (entity keys) are backlog: counted as pending, not lost."""
     reasons: dict[int, str] = {}
     for row in dead_letters:
         match = _ENTITY_KEY.match(str(row.get("entity_key", "")))
@@ -134,12 +138,20 @@ def judge(
             duplicated.add(int(match.group(1)))
         evidence.append(line)
     dead = missing & set(reasons)
+    queued = {int(m.group(1)) for key in waiting if (m := _ENTITY_KEY.match(key))}
+    pending = (missing - dead) & queued
+    evidence = [
+        line for line in evidence if not ((m := _CLAIM.search(line)) and int(m.group(1)) in pending)
+    ]
+    if pending:
+        evidence.append(f"{len(pending)} order(s) still queued in the outbox at the bound")
     return Judgement(
         delivered=len(paid) - len(missing),
-        lost=len(missing - dead),
+        lost=len(missing - dead - pending),
         duplicated=len(duplicated),
         dead_lettered=len(dead),
         evidence=evidence,
+        pending=len(pending),
     )
 
 
@@ -256,7 +268,7 @@ def run_soak(
         raise ValueError(f"unknown ERP kind {erp!r}; known: {', '.join(ERP_KINDS)}")
     if orders < 1 or workers < 1 or not 0.0 <= fault_rate <= 1.0:
         raise ValueError("need orders >= 1, workers >= 1 and 0 <= fault_rate <= 1")
-    bound = time_bound_s if time_bound_s is not None else orders / 10 + 120
+    bound = time_bound_s if time_bound_s is not None else orders / 5 + 120
     with tempfile.TemporaryDirectory(prefix="erp-soak-") as tmp:
         directory = Path(workdir) if workdir is not None else Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
@@ -343,6 +355,7 @@ def _soak(result: SoakResult, directory: Path, url: str, bound: float) -> None:
             fakes["magento"].state(),
             erp_fake.state(),
             store.open_dead_letters(),
+            store.waiting_keys(),
         )
         active = erp_fake.faults.active()
         result.faults_struck = sum(f.hits for f in active)
@@ -352,6 +365,7 @@ def _soak(result: SoakResult, directory: Path, url: str, bound: float) -> None:
     result.lost = verdict.lost
     result.duplicated = verdict.duplicated
     result.dead_lettered = verdict.dead_lettered
+    result.pending = verdict.pending
     result.evidence = verdict.evidence
     if not result.settled:
         counts = store_counts(url)

@@ -389,6 +389,14 @@ class Store:
             rows = conn.execute(select(jobs.c.status, func.count()).group_by(jobs.c.status))
             return {status: int(count) for status, count in rows}
 
+    def waiting_keys(self) -> list[str]:
+        """Entity keys of jobs still pending or running."""
+        with self.tx() as conn:
+            rows = conn.execute(
+                select(jobs.c.entity_key).where(jobs.c.status.in_(("pending", "running")))
+            )
+            return [str(r[0]) for r in rows]
+
     def open_dead_letters(self) -> list[dict[str, Any]]:
         with self.tx() as conn:
             rows = (

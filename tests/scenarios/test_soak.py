@@ -111,3 +111,17 @@ def test_bad_arguments_are_refused() -> None:
         run_soak("oracle-ebs", 1, 0.0, 0.0, 1, None, 0)
     with pytest.raises(ValueError, match="fault_rate"):
         run_soak("netsuite", 1, 1.5, 0.0, 1, None, 0)
+
+
+def test_orders_still_queued_are_pending_not_lost() -> None:
+    from scenarios.soak import judge
+
+    magento = {"stores": [{"id": 1, "code": "default"}], "orders": [
+        {"entity_id": 1, "increment_id": "000000001", "store_id": 1, "state": "processing",
+         "items": [{"sku": "SKU-1", "qty_ordered": 1}]},
+    ]}
+    erp = {"inventoryItems": [], "salesOrders": []}
+    queued = judge("netsuite", magento, erp, (), ["magento-order:1"])
+    assert (queued.lost, queued.pending) == (0, 1)
+    gone = judge("netsuite", magento, erp, (), [])
+    assert (gone.lost, gone.pending) == (1, 0)
