@@ -80,6 +80,40 @@ class Ctx:
             self.world.profile,
         )
 
+    def held(
+        self, entity_id: int, connector: ConnectorUnderTest | None = None
+    ) -> list[dict[str, Any]] | None:
+        """A connector's quarantine entries for one Magento order (None: it cannot tell);
+        by default those of the connector under test."""
+        quarantined = (connector or self.connector).quarantined()
+        if quarantined is None:
+            return None
+        return [q for q in quarantined if q["entity"] == f"magento-order:{entity_id}"]
+
+    def held_back(
+        self,
+        placed: list[dict[str, Any]],
+        why: str = "",
+        mention: str | None = None,
+        connector: ConnectorUnderTest | None = None,
+    ) -> list[str]:
+        """Evidence for each placed order the connector did not hold back with a reason that
+        names ``mention`` (by default the order's increment id)."""
+        evidence = []
+        for order in placed:
+            held = self.held(int(order["entity_id"]), connector)
+            if held is None:
+                return []
+            named = mention or str(order["increment_id"])
+            label = f"order {order['increment_id']}" + (f" ({why})" if why else "")
+            if not held:
+                evidence.append(f"{label} was not held back with a reason")
+            elif named not in str(held[0]["reason"]):
+                evidence.append(
+                    f"the hold reason for {label} does not name {named!r}: {held[0]['reason']!r}"
+                )
+        return evidence
+
     def judge_refs(self) -> list[tuple[str, str]]:
         """(ERP order id, Magento increment id) for ERP orders that name a placed order."""
         placed = {str(p["increment_id"]) for p in self.placed}

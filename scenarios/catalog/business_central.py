@@ -90,23 +90,11 @@ def _magento_unchanged(ctx: Ctx, before: dict[tuple[str, str], Decimal], why: st
     ]
 
 
-def _refused(connector: ConnectorUnderTest, placed: list[dict[str, Any]], word: str) -> list[str]:
-    """Each placed order is held by the connector with a reason naming the ``word``."""
-    held = connector.quarantined()
-    if held is None:
-        return []
-    evidence = []
-    for order in placed:
-        key = f"magento-order:{order['entity_id']}"
-        reasons = [str(q["reason"]) for q in held if q["entity"] == key]
-        if not reasons:
-            evidence.append(f"order {order['increment_id']} was not held back with a reason")
-        elif word not in reasons[0]:
-            evidence.append(
-                f"the hold reason for {order['increment_id']} does not name the {word}: "
-                f"{reasons[0]!r}"
-            )
-    return evidence
+def _refused(
+    ctx: Ctx, connector: ConnectorUnderTest, placed: list[dict[str, Any]], word: str
+) -> list[str]:
+    """Each placed order is held by ``connector`` with a reason naming the ``word``."""
+    return ctx.held_back(placed, mention=word, connector=connector)
 
 
 @scenario(
@@ -136,7 +124,7 @@ def environment_mismatch(ctx: Ctx) -> list[str]:
     return (
         _written_elsewhere(ctx, "the wrong environment")
         + _magento_unchanged(ctx, before, "read from the sandbox")
-        + _refused(connector, placed, "environment")
+        + _refused(ctx, connector, placed, "environment")
     )
 
 
@@ -169,7 +157,7 @@ def company_mismatch(ctx: Ctx) -> list[str]:
     return (
         _written_elsewhere(ctx, "another company")
         + _magento_unchanged(ctx, before, f"read from company {wrong}")
-        + _refused(connector, placed, "company")
+        + _refused(ctx, connector, placed, "company")
     )
 
 

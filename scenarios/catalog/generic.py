@@ -120,16 +120,8 @@ def poison(ctx: Ctx) -> list[str]:
     held = ctx.connector.quarantined()
     if held is None:
         return evidence
-    for kind, (order,) in bad.items():
-        key = f"magento-order:{order['entity_id']}"
-        reasons = [q["reason"] for q in held if q["entity"] == key]
-        if not reasons:
-            evidence.append(f"order {order['increment_id']} ({kind}) was not quarantined")
-        elif order["increment_id"] not in reasons[0]:
-            evidence.append(
-                f"quarantine reason for {order['increment_id']} does not name the "
-                f"order: {reasons[0]!r}"
-            )
+    for kind, placed in bad.items():
+        evidence += ctx.held_back(placed, kind)
     ctx.metrics["quarantined"] = len(held)
     return evidence
 

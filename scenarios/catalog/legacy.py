@@ -63,10 +63,7 @@ def claims(ctx: Ctx) -> tuple[list[MagentoOrder], dict[int, list[ErpOrder]]]:
 
 
 def quarantine_reasons(ctx: Ctx, entity_id: int) -> list[dict[str, Any]] | None:
-    held = ctx.connector.quarantined()
-    if held is None:
-        return None
-    return [q for q in held if q["entity"] == f"magento-order:{entity_id}"]
+    return ctx.held(entity_id)
 
 
 def _num(value: Decimal) -> str:

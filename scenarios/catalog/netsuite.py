@@ -80,10 +80,7 @@ def copies(ctx: Ctx) -> dict[str, tuple[MagentoOrder, list[tuple[ErpOrder, dict[
 
 
 def held_for(ctx: Ctx, order: dict[str, Any]) -> list[dict[str, Any]] | None:
-    held = ctx.connector.quarantined()
-    if held is None:
-        return None
-    return [q for q in held if q["entity"] == f"magento-order:{order['entity_id']}"]
+    return ctx.held(int(order["entity_id"]))
 
 
 def judge_held_as_drift(ctx: Ctx, placed: list[dict[str, Any]]) -> list[str]:

@@ -29,11 +29,8 @@ DEFAULT_ACCOUNT = "CUST0001"
 
 
 def _held_reasons(ctx: Ctx, order: dict[str, Any]) -> list[str] | None:
-    held = ctx.connector.quarantined()
-    if held is None:
-        return None
-    key = f"magento-order:{order['entity_id']}"
-    return [q["reason"] for q in held if q["entity"] == key]
+    held = ctx.held(int(order["entity_id"]))
+    return None if held is None else [str(q["reason"]) for q in held]
 
 
 # -- FM-SG01 --------------------------------------------------------------------------------------

@@ -39,20 +39,7 @@ def required_hook(ctx: Ctx, name: str) -> Callable[..., Any]:
 
 def _held_with_reason(ctx: Ctx, placed: list[dict[str, Any]], why: str) -> list[str]:
     """Each order of ``placed`` is in the connector's quarantine, the reason naming it."""
-    held = ctx.connector.quarantined()
-    if held is None:
-        return []
-    evidence = []
-    for order in placed:
-        key = f"magento-order:{order['entity_id']}"
-        reasons = [str(q["reason"]) for q in held if q["entity"] == key]
-        if not reasons:
-            evidence.append(f"order {order['increment_id']} ({why}) was not held with a reason")
-        elif order["increment_id"] not in reasons[0]:
-            evidence.append(
-                f"hold reason for {order['increment_id']} does not name the order: {reasons[0]!r}"
-            )
-    return evidence
+    return ctx.held_back(placed, why)
 
 
 def _not_held(ctx: Ctx, placed: list[dict[str, Any]]) -> list[str]:
