@@ -125,6 +125,3 @@ class Ctx:
                     found.append((order.id, increment))
                     break
         return found
-
-    def requests_to(self, vendor: str) -> int:
-        return len(self.world.fleet[vendor].entries())

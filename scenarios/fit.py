@@ -241,7 +241,7 @@ def _check_connector_options(erp: str, profile: FitProfile, source: str) -> None
 
             order_fields(options)
         elif erp in ("sap-b1", "s4hana"):
-            from sync_core.connectors.sap_b1.pricing import price_policy
+            from sync_core.connectors.pricing import price_policy
 
             price_policy(options)
         elif erp == "sage200" and options.get("tax_codes"):

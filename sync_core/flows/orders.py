@@ -13,7 +13,7 @@ with its reason), look the order up in the ERP by its external reference before 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sync_core.clock import Clock
@@ -156,7 +156,3 @@ class OrdersFlow:
         self.store.check_fence(job)  # a zombie whose lease moved on must not create
         ref: RemoteRef = create()
         return ref
-
-
-def magento_now(now: datetime) -> str:
-    return now.strftime(MAGENTO_TIME)

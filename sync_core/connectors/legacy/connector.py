@@ -152,7 +152,8 @@ class LegacyConnector:
             return code  # no catalogue to ask: the ERP's row checks decide
         if code not in self.item_codes() and code not in self.item_codes(refresh=True):
             raise MappingError(
-                f"order {order.increment_id}", f"lines[{index}].sku",
+                f"order {order.increment_id}",
+                f"lines[{index}].sku",
                 f"{sku!r} has no legacy item {code!r}",
             )
         return code
@@ -166,7 +167,8 @@ class LegacyConnector:
         )
         if not account:
             raise MappingError(
-                f"order {order.increment_id}", "customer_email",
+                f"order {order.increment_id}",
+                "customer_email",
                 f"{email!r} has no legacy account (the ERP offers no customer lookup): map it "
                 "in mapping.accounts or set mapping.default_customer",
             )
@@ -176,7 +178,8 @@ class LegacyConnector:
         found = self.settings.warehouse or self.mapping.locations.get("default")
         if not found:
             raise MappingError(
-                f"order {order.increment_id}", "warehouse",
+                f"order {order.increment_id}",
+                "warehouse",
                 "has no legacy warehouse: set erp.credentials.warehouse or map the "
                 "'default' source in mapping.locations",
             )
@@ -190,14 +193,20 @@ class LegacyConnector:
         for index, line in enumerate(order.lines):
             if line.qty != line.qty.to_integral_value():
                 raise MappingError(
-                    f"order {order.increment_id}", f"lines[{index}].qty",
+                    f"order {order.increment_id}",
+                    f"lines[{index}].qty",
                     f"must be whole units for the legacy ERP, got {line.qty}",
                 )
             lines.append(
                 FileLine(
-                    order.external_ref, customer, order.created_at.date().isoformat(),
-                    line.line_no, self._item(order, index, line.sku), int(line.qty),
-                    line.price.quantize(PRICE_PLACES, ROUND_HALF_UP), warehouse,
+                    order.external_ref,
+                    customer,
+                    order.created_at.date().isoformat(),
+                    line.line_no,
+                    self._item(order, index, line.sku),
+                    int(line.qty),
+                    line.price.quantize(PRICE_PLACES, ROUND_HALF_UP),
+                    warehouse,
                 )
             )
         return lines
@@ -220,8 +229,9 @@ class LegacyConnector:
         if not numbers:
             return None
         if len(numbers) > 1:
-            log.warning("legacy holds %d orders for %s: %s", len(numbers), external_ref,
-                        ", ".join(numbers))
+            log.warning(
+                "legacy holds %d orders for %s: %s", len(numbers), external_ref, ", ".join(numbers)
+            )
         return _ref(numbers[0])
 
     def _find_in_files(self, external_ref: str) -> RemoteRef | None:
@@ -289,10 +299,21 @@ class LegacyConnector:
             ("order_ref", order.external_ref),
             ("customer_ref", lines[0].customer_ref),
             ("order_date", lines[0].order_date),
-            ("lines", [("line", [
-                ("sku", ln.sku), ("quantity", str(ln.quantity)),
-                ("unit_price", format(ln.unit_price, "f")), ("warehouse", ln.warehouse),
-            ]) for ln in lines]),
+            (
+                "lines",
+                [
+                    (
+                        "line",
+                        [
+                            ("sku", ln.sku),
+                            ("quantity", str(ln.quantity)),
+                            ("unit_price", format(ln.unit_price, "f")),
+                            ("warehouse", ln.warehouse),
+                        ],
+                    )
+                    for ln in lines
+                ],
+            ),
         ]
         try:
             response = self.soap.call("CreateOrder", fields)
@@ -367,7 +388,9 @@ class LegacyConnector:
         created_at = order.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         day = order.created_at.strftime("%Y%m%d")
         reserved = ledger.reserve(
-            order.external_ref, len(lines), self._seq_floor(),
+            order.external_ref,
+            len(lines),
+            self._seq_floor(),
             lambda seq: order_file_name(day, seq),
             lambda seq: render(seq, created_at, self.settings.sender, lines),
         )
@@ -395,8 +418,11 @@ class LegacyConnector:
     def _redrop(self, row: OrderFileRow) -> None:
         """The file went out but is gone with no ack (dropped, or removed by someone): the ERP
         never imported it, so the same file goes out again."""
-        self._ledger().alert("order_file_vanished", row.name,
-                             "sent but neither in inbound/ nor acknowledged; sent again")
+        self._ledger().alert(
+            "order_file_vanished",
+            row.name,
+            "sent but neither in inbound/ nor acknowledged; sent again",
+        )
         self.gateway.put(row.name, row.data)
         self.gateway.put(row.name + ".done", b"")
 
@@ -451,8 +477,12 @@ class LegacyConnector:
                     return None  # the ERP writes it before the ack; look again later
                 ack.rejects = parse_rejects(rejects)
         except ValueError as exc:
-            self._ledger().settle(row.id, "rejected", codes={"UNREADABLE_ACK"},
-                                  detail=f"{row.name}: the ERP's answer is unreadable: {exc}")
+            self._ledger().settle(
+                row.id,
+                "rejected",
+                codes={"UNREADABLE_ACK"},
+                detail=f"{row.name}: the ERP's answer is unreadable: {exc}",
+            )
             self._ledger().alert("ack_unreadable", row.name, str(exc))
             return None
         return ack
@@ -471,8 +501,10 @@ class LegacyConnector:
             return
         reasons = ack.describe_rejects()
         if ack.status == "partial":
-            detail = (f"{row.name} imported partly as {number}; rejected {reasons}; complete "
-                      f"{number} in the ERP, then replay")
+            detail = (
+                f"{row.name} imported partly as {number}; rejected {reasons}; complete "
+                f"{number} in the ERP, then replay"
+            )
             ledger.alert("partial_import", row.name, detail)
             ledger.settle(row.id, "partial", erp_order_no=number, codes=ack.codes, detail=detail)
             return
@@ -519,8 +551,7 @@ class LegacyConnector:
         if not known:
             return []
         problems = [
-            f"Magento source {source} maps to legacy warehouse {code}, which the ERP does not "
-            "have"
+            f"Magento source {source} maps to legacy warehouse {code}, which the ERP does not have"
             for source, code in sorted(self.mapping.locations.items())
             if code not in known
         ]
@@ -530,8 +561,10 @@ class LegacyConnector:
             for code in sorted(known - mapped)
         ]
         if self.settings.warehouse and self.settings.warehouse not in known:
-            problems.append(f"order lines go to legacy warehouse {self.settings.warehouse}, "
-                            "which the ERP does not have")
+            problems.append(
+                f"order lines go to legacy warehouse {self.settings.warehouse}, "
+                "which the ERP does not have"
+            )
         return problems
 
     def _versioned(self, rows: list[ErpStockRow]) -> list[ErpStockRow]:

@@ -39,7 +39,9 @@ class FileGateway:
     def put(self, name: str, data: bytes) -> None:
         """Drop ``name`` into ``inbound/`` (replacing a file of that name)."""
         self.http.request(
-            "PUT", f"{FILES}/inbound/{name}", data=data,
+            "PUT",
+            f"{FILES}/inbound/{name}",
+            data=data,
             headers={"Content-Type": "application/octet-stream"},
         )
 

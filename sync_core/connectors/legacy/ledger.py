@@ -94,8 +94,16 @@ class StockFileRow:
 def _order_row(row: sqlite3.Row) -> OrderFileRow:
     codes = frozenset(c for c in str(row["codes"]).split(",") if c)
     return OrderFileRow(
-        row["id"], row["name"], row["seq"], row["order_ref"], row["status"], row["rows"],
-        bytes(row["data"]), row["erp_order_no"], codes, row["detail"],
+        row["id"],
+        row["name"],
+        row["seq"],
+        row["order_ref"],
+        row["status"],
+        row["rows"],
+        bytes(row["data"]),
+        row["erp_order_no"],
+        codes,
+        row["detail"],
     )
 
 
@@ -264,7 +272,12 @@ class Ledger:
         return None if row is None else _stock_row(row)
 
     def record_stock(
-        self, name: str, digest: str, seq: int, status: str, detail: str = "",
+        self,
+        name: str,
+        digest: str,
+        seq: int,
+        status: str,
+        detail: str = "",
         data: str | None = None,
     ) -> None:
         with self.tx() as conn:

@@ -47,8 +47,15 @@ class FileLine:
 
     def fields(self) -> list[str]:
         return [
-            LINE_RECORD, self.order_ref, self.customer_ref, self.order_date, str(self.line_no),
-            self.sku, str(self.quantity), format(self.unit_price, "f"), self.warehouse,
+            LINE_RECORD,
+            self.order_ref,
+            self.customer_ref,
+            self.order_date,
+            str(self.line_no),
+            self.sku,
+            str(self.quantity),
+            format(self.unit_price, "f"),
+            self.warehouse,
         ]
 
 
@@ -159,8 +166,9 @@ def reconcile(ack: Ack, rows_sent: int) -> list[str]:
             f"rows_total {ack.rows_total}"
         )
     if ack.reject_file and len(ack.rejects) != ack.rows_rejected:
-        problems.append(f"{len(ack.rejects)} rows in {ack.reject_file}, "
-                        f"rows_rejected {ack.rows_rejected}")
+        problems.append(
+            f"{len(ack.rejects)} rows in {ack.reject_file}, rows_rejected {ack.rows_rejected}"
+        )
     expected_orders = 1 if ack.rows_accepted else 0
     if len(ack.erp_orders) != expected_orders:
         problems.append(f"{len(ack.erp_orders)} ERP orders for {ack.rows_accepted} accepted rows")

@@ -81,14 +81,19 @@ class StockExports:
         known = self.ledger.stock_file(name, digest)
         if known is not None:
             if known.status != "refused":
-                self.ledger.alert("stock_redrop", name, "an export already taken was dropped "
-                                  "again; ignored")
+                self.ledger.alert(
+                    "stock_redrop", name, "an export already taken was dropped again; ignored"
+                )
                 self._pick_up(name, control_name)
             return
         verdict, detail = self._verdict(seq, name, data, control, digest)
         extracted = parse_key_values(control, ",").get("EXTRACTED_AT", "")
         self.ledger.record_stock(
-            name, digest, seq, verdict, extracted if verdict == "applied" else detail,
+            name,
+            digest,
+            seq,
+            verdict,
+            extracted if verdict == "applied" else detail,
             data if verdict == "applied" else None,
         )
         if verdict != "refused":

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync_core.config import ConfigError, MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.pricing import Variances, price_policy
 from sync_core.connectors.s4hana import pricing
 from sync_core.connectors.s4hana.client import (
     PARTNER,
@@ -54,7 +55,6 @@ from sync_core.connectors.s4hana.client import (
     key_path,
     literal,
 )
-from sync_core.connectors.sap_b1.pricing import Variances, price_policy
 from sync_core.errors import (
     BusinessHold,
     InvalidData,

@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from sync_core.connectors.pricing import Variance, differs, hold, money
 from sync_core.connectors.s4hana.client import ROOT, SALES, CsrfRequired, S4Client, literal
-from sync_core.connectors.sap_b1.pricing import Variance, differs, hold, money
 from sync_core.errors import BusinessHold
 from sync_core.model import Order
 

@@ -38,6 +38,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sync_core.config import MappingConfig
+from sync_core.connectors import pricing as shared_pricing
 from sync_core.connectors.base import ErpStockRow
 from sync_core.connectors.sap_b1 import pricing
 from sync_core.connectors.sap_b1.client import B1Client, TransactionRejected, odata_quote
@@ -100,8 +101,8 @@ class SapB1Connector:
         self._partners: dict[str, str] = {}
         self._warehouses_checked = False
         options = getattr(getattr(client, "config", None), "options", None) or {}
-        self.price_policy = pricing.price_policy(dict(options))  # FM-S03, see .pricing
-        self.variances = pricing.Variances(self.system)
+        self.price_policy = shared_pricing.price_policy(dict(options))  # FM-S03, see .pricing
+        self.variances = shared_pricing.Variances(self.system)
 
     # -- lookups ------------------------------------------------------------------------------
     def item_codes(self, refresh: bool = False) -> set[str]:
@@ -317,7 +318,7 @@ class SapB1Connector:
         found = pricing.check(pricing.B1Prices(self.client), order, card, codes)
         self.variances.record(order, card, found, self.price_policy)
         if found and self.price_policy == "hold":
-            raise pricing.hold(order, card, self.system, found)
+            raise shared_pricing.hold(order, card, self.system, found)
         if self.price_policy == "erp":
             for line in body["DocumentLines"]:
                 line.pop("UnitPrice", None)
