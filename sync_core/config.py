@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 ErpKind = Literal["netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy"]
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -58,6 +58,17 @@ class MappingConfig(BaseModel):
     locations: dict[str, str] = Field(default_factory=dict)
     accounts: dict[str, str] = Field(default_factory=dict)
     default_customer: str | None = None
+    price_lists: dict[str, str] = Field(
+        default_factory=dict,
+        description="Magento customer group code -> ERP price list / price level / band",
+    )
+    tax_codes: dict[str, str] = Field(
+        default_factory=dict, description="Magento tax class -> ERP tax code"
+    )
+    stores: dict[str, str] = Field(
+        default_factory=dict,
+        description="Magento store code -> ERP company, subsidiary or sales channel",
+    )
 
     def item_code(self, sku: str) -> str:
         return self.items.get(sku, sku)
@@ -73,6 +84,49 @@ class MappingConfig(BaseModel):
             if loc == location:
                 return source
         return None
+
+
+Entity = Literal["orders", "stock", "prices", "accounts", "fulfilment", "returns", "order_state"]
+System = Literal["magento", "erp"]
+
+# Who may own each entity, and the direction that follows from it.
+_ALLOWED_OWNERS: dict[str, tuple[System, ...]] = {
+    "orders": ("magento",),
+    "stock": ("erp",),
+    "prices": ("erp", "magento"),
+    "accounts": ("magento", "erp"),
+    "fulfilment": ("erp",),
+    "returns": ("magento", "erp"),
+    "order_state": ("erp",),
+}
+_DEFAULT_OWNERS: dict[str, System] = {
+    "orders": "magento",
+    "stock": "erp",
+    "prices": "erp",
+    "accounts": "magento",
+    "fulfilment": "erp",
+    "returns": "magento",
+    "order_state": "erp",
+}
+
+
+class FlowSettings(BaseModel):
+    """One entity's exchange: whether it runs, which system owns the truth (data flows from the
+    owner to the other system), how often it runs, and how it is triggered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    source_of_truth: System | None = None
+    every_s: float | None = Field(default=None, gt=0)
+    trigger: Literal["schedule", "event"] = "schedule"
+
+    def owner(self, entity: str) -> System:
+        return self.source_of_truth or _DEFAULT_OWNERS[entity]
+
+    def direction(self, entity: str) -> str:
+        owner = self.owner(entity)
+        return "magento->erp" if owner == "magento" else "erp->magento"
 
 
 class Policies(BaseModel):
@@ -103,6 +157,22 @@ class Policies(BaseModel):
     alert_no_success_s: float = 3600.0
     alert_pending_approval_s: float = 4 * 3600.0
     alert_webhook: str | None = None
+    stockout: Literal["backorder", "hold"] = Field(
+        default="backorder",
+        description="FM-T01: an order the ERP lacks stock for is kept as a backorder or held",
+    )
+    credit_hold: Literal["hold", "reject"] = Field(
+        default="hold",
+        description="FM-T03: an order for an account on credit hold is held or rejected",
+    )
+    price_approval_pct: float = Field(
+        default=20.0,
+        ge=0,
+        description="FM-T06: a price batch with a change above this percent waits for approval",
+    )
+    account_approval: bool = Field(
+        default=True, description="FM-T07: new B2B accounts wait for ERP approval"
+    )
 
 
 class EngineConfig(BaseModel):
@@ -112,8 +182,26 @@ class EngineConfig(BaseModel):
     erp: ErpConfig
     mapping: MappingConfig = Field(default_factory=MappingConfig)
     policies: Policies = Field(default_factory=Policies)
+    flows: dict[Entity, FlowSettings] = Field(default_factory=dict)
     store_url: str = "sqlite://"
     seed: int = 0
+
+    @model_validator(mode="after")
+    def _owners_allowed(self) -> EngineConfig:
+        for entity, settings in self.flows.items():
+            owner = settings.source_of_truth
+            if owner is not None and owner not in _ALLOWED_OWNERS[entity]:
+                allowed = " or ".join(_ALLOWED_OWNERS[entity])
+                raise ValueError(
+                    f"flows.{entity}.source_of_truth: {owner!r} cannot own {entity} "
+                    f"(allowed: {allowed})"
+                )
+        return self
+
+    def flow(self, entity: str) -> FlowSettings:
+        """The settings of one entity's flow (defaults when the profile says nothing)."""
+        found: FlowSettings | None = self.flows.get(entity)  # type: ignore[call-overload]
+        return found if found is not None else FlowSettings()
 
 
 def _expand_env(value: Any, path: str) -> Any:
@@ -133,13 +221,17 @@ def _expand_env(value: Any, path: str) -> Any:
     return value
 
 
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    key = ".".join(str(part) for part in loc)
+    message = message.removeprefix("Value error, ")
+    return f"{key}: {message}" if key else message
+
+
 def parse_config(data: dict[str, Any], source: str = "config") -> EngineConfig:
     try:
         return EngineConfig.model_validate(_expand_env(data, ""))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err["loc"], err["msg"]) for err in exc.errors())
         raise ConfigError(f"{source}: {problems}") from exc
 
 

@@ -22,6 +22,7 @@ from sync_core.connectors.magento import MagentoClient
 from sync_core.connectors.registry import build_erp
 from sync_core.errors import PermanentError, SyncError
 from sync_core.flows import fulfilment, orders, stock
+from sync_core.flows.scheduled import ScheduledFlow, attach_all
 from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
 from sync_core.store import LeaseLost, Store
@@ -51,6 +52,7 @@ class TickResult:
     jobs: int = 0
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    optional: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine:
@@ -110,6 +112,11 @@ class Engine:
             policies,
             config.magento.page_size,
         )
+        self.optional: list[tuple[ScheduledFlow, Schedule]] = [
+            (flow, Schedule(flow.every_s)) for flow in attach_all(self)
+        ]
+        for flow, _ in self.optional:
+            self.worker.handlers.update(flow.handlers())
 
     def tick(self) -> TickResult:
         """Run the scheduled pulls that are due (each under its lease), then the due jobs."""
@@ -151,6 +158,7 @@ class Engine:
                         else [],
                     )
             self.stock_schedule.done(now)
+        self._run_optional(now, result)
         result.jobs = self.worker.run_once()
         if self.reconcile_schedule.due(now) and self.worker.breaker(self.erp.system).allow(now):
             outcome = self._scheduled(
@@ -169,6 +177,20 @@ class Engine:
         if self.config.policies.stock_via_async_bulk:
             self._check_bulks()
         return result
+
+    def _run_optional(self, now: datetime, result: TickResult) -> None:
+        """The optional flows that are due (prices, accounts, returns, order state...)."""
+        for flow, schedule in self.optional:
+            if not schedule.due(now):
+                continue
+            breaker = self.worker.breaker(flow.system) if flow.system else None
+            if breaker is None or breaker.allow(now):
+                outcome = self._scheduled(flow.name, flow.run, result, system=flow.system)
+                if outcome is not None:
+                    result.optional[flow.name] = outcome
+                    if breaker is not None:
+                        breaker.success()
+            schedule.done(now)
 
     def _check_bulks(self) -> None:
         try:
