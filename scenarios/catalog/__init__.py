@@ -30,6 +30,12 @@ MODULES = (
     "sage200",
     "legacy",
     "magento",
+    "reliability",
+    "prices",
+    "accounts",
+    "order_policies",
+    "returns",
+    "fulfilment",
 )
 
 

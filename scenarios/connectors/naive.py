@@ -11,6 +11,7 @@ lookup, no backoff, no circuit breaker and no quarantine.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -23,6 +24,26 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 MAX_PAGES = 30  # a real cron script has no such bound; the harness must end
+# The naive script's other chores, one module per flow, each with ``cycle(naive)``: copy prices,
+# push credit memos, and so on, each as carelessly as such scripts do. Absent modules are skipped.
+CHORES = (
+    "scenarios.connectors.naive_prices",
+    "scenarios.connectors.naive_accounts",
+    "scenarios.connectors.naive_returns",
+    "scenarios.connectors.naive_order_state",
+    "scenarios.connectors.naive_fulfilment",
+)
+
+
+def _chores() -> list[Any]:
+    found = []
+    for name in CHORES:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
 
 
 class NaiveConnector:
@@ -54,6 +75,8 @@ class NaiveConnector:
             for order in self._new_orders():
                 self._push(order)
             self._copy_stock()
+            for chore in _chores():
+                chore.cycle(self)
         except (requests.RequestException, ValueError) as exc:
             self.errors.append(f"run aborted: {exc}")
         except SimulatedCrash:
