@@ -197,7 +197,23 @@ class Fake:
             raise TransportFault(post.spec.effect.after, post.spec.effect.delay_s)
         if post is not None and post.spec.effect.kind == "malformed_body":
             response.set_data(response.get_data()[:MALFORMED_CUT])
+        if post is not None and post.spec.effect.kind == "stale_read":
+            response = self._stale(post, request, response)
         return self._log(request, response, post)
+
+    @staticmethod
+    def _stale(fault: Fault, request: RequestInfo, response: WsgiResponse) -> WsgiResponse:
+        """The first answer this request got under the fault, in place of the current one."""
+        key = (request.method, request.path, request.query)
+        if key not in fault.remembered:
+            fault.remembered[key] = (
+                response.status_code,
+                response.get_data(),
+                response.content_type or "",
+            )
+            return response
+        status, body, content_type = fault.remembered[key]
+        return WsgiResponse(body, status=status, content_type=content_type)
 
     def _pre_effect(self, fault: Fault, request: RequestInfo) -> WsgiResponse | None:
         effect = fault.spec.effect

@@ -14,6 +14,9 @@ Effects
                         (``after`` = ``timeout`` or ``reset``)
     ``silent_drop``     the vendor answers as if it succeeded, but nothing is stored
     ``malformed_body``  the answer is cut short (invalid JSON / XML)
+    ``stale_read``      the answer this same request (method, path, query) got when the fault
+                        first struck it, replayed: a lagging replica, cache or export, so an
+                        older value arrives after a newer one (out-of-order delivery)
     ``concurrency_cap`` at most ``limit`` requests in flight; the rest get the vendor's
                         concurrency error
     ``vendor``          a vendor-specific effect named ``name`` (see ``fakes/<vendor>/faults.py``)
@@ -40,12 +43,13 @@ EffectKind = Literal[
     "lose_response",
     "silent_drop",
     "malformed_body",
+    "stale_read",
     "concurrency_cap",
     "vendor",
 ]
 
 PRE_EFFECTS = {"http_error", "throttle", "timeout", "reset", "vendor"}
-POST_EFFECTS = {"lose_response", "silent_drop", "malformed_body"}
+POST_EFFECTS = {"lose_response", "silent_drop", "malformed_body", "stale_read"}
 
 
 class Target(BaseModel):
@@ -152,6 +156,8 @@ class Fault:
     peak_in_flight: int = 0
     peak_attempted: int = 0
     rejected: int = 0
+    remembered: dict[tuple[str, str, str], tuple[int, bytes, str]] = field(default_factory=dict)
+    """stale_read: (method, path, query) -> (status, body, content type) first answered."""
 
     def describe(self) -> dict[str, Any]:
         data = self.spec.model_dump(mode="json", exclude_none=True)

@@ -8,6 +8,7 @@ are reported, never written elsewhere (FM-N04).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -32,8 +33,15 @@ class StockResult:
     unmapped_locations: set[str] = field(default_factory=set)
 
 
+_SEQUENCE = re.compile(r"^(?P<name>[a-z][a-z0-9]*)-(?P<number>\d+)$")
+
+
 def _order_key(version: str) -> tuple[int, object]:
-    """Versions are compared as timestamps when they parse, else as plain strings."""
+    """Versions are compared as timestamps when they parse, as numbers when they are a named
+    sequence (``ile-000123``: an append-only ledger's entry number), else not at all."""
+    sequence = _SEQUENCE.match(version)
+    if sequence:
+        return (2, (sequence["name"], int(sequence["number"])))
     for parse in (
         datetime.fromisoformat,
         lambda v: datetime.strptime(v, "%m/%d/%Y %H:%M:%S"),
@@ -47,14 +55,17 @@ def _order_key(version: str) -> tuple[int, object]:
 
 
 def is_older(candidate: str, applied: str | None) -> bool:
-    """True only when both versions are timestamps and ``candidate`` is the older one; an
-    opaque version (a digest) never counts as older, so a changed value is always applied."""
+    """True only when both versions are timestamps, or numbers of the same sequence, and
+    ``candidate`` is the older one; an opaque version (a digest) never counts as older, so a
+    changed value is always applied."""
     if applied is None:
         return False
     applied = applied.split("#", 1)[0]
     a, b = _order_key(candidate), _order_key(applied)
-    if a[0] != 0 or b[0] != 0:
+    if a[0] != b[0] or a[0] == 1:
         return False
+    if a[0] == 2 and a[1][0] != b[1][0]:  # type: ignore[index]
+        return False  # two different sequences cannot be ordered
     return bool(a[1] < b[1])  # type: ignore[operator]
 
 

@@ -106,3 +106,11 @@ def test_stale_versions_are_detected() -> None:
     assert is_older("2026-01-05T09:00:00+00:00", "2026-01-05T10:00:00+00:00#5")
     assert not is_older("2026-01-05T11:00:00+00:00", "2026-01-05T10:00:00+00:00#5")
     assert not is_older("2026-01-05T11:00:00+00:00", None)
+
+
+def test_sequence_versions_order_by_number_within_one_sequence() -> None:
+    assert is_older("ile-000000000099", "ile-000000000100")
+    assert not is_older("ile-000000000101", "ile-000000000100")
+    assert not is_older("ile-000000000001", "seq-000000000100")  # different ledgers
+    assert not is_older("ile-000000000001", "2026-01-05T10:00:00+00:00")
+    assert not is_older("3f9a0c1d", "ff00aa11")  # digests never count as older

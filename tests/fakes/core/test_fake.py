@@ -88,6 +88,23 @@ def test_silent_drop_answers_success_but_stores_nothing(fleet: FakeFleet) -> Non
     assert fleet.toy.state()["items"] == []
 
 
+def test_stale_read_replays_the_first_answer_under_the_fault(fleet: FakeFleet) -> None:
+    requests.post(URL, json={"sku": "A"}, timeout=5)
+    fleet.toy.add_fault(
+        {
+            "target": {"method": "GET"},
+            "effect": {"kind": "stale_read"},
+            "trigger": {"calls": [1, 3]},
+        }
+    )
+    first = requests.get(f"{URL}/1", timeout=5).json()
+    fleet.toy.backend.items[1]["sku"] = "B"
+    fresh = requests.get(f"{URL}/1", timeout=5).json()
+    stale = requests.get(f"{URL}/1", timeout=5).json()
+    assert (first["sku"], fresh["sku"], stale["sku"]) == ("A", "B", "A")
+    assert [e.outcome for e in fleet.toy.entries()[-3:]] == ["faulted", "ok", "faulted"]
+
+
 def test_malformed_body_is_not_json(fleet: FakeFleet) -> None:
     fleet.toy.add_fault({"effect": {"kind": "malformed_body"}})
     response = requests.post(URL, json={"sku": "X"}, timeout=5)
@@ -223,9 +240,11 @@ def test_concurrency_cap_counts_in_flight() -> None:
 
 
 def test_journal_masks_xml_passwords(fleet: FakeFleet) -> None:
-    body = ("<soap:Envelope xmlns:soap='s' xmlns:wsse='w'><soap:Header><wsse:Security>"
-            "<wsse:UsernameToken><wsse:Password Type='PasswordText'>pa55word</wsse:Password>"
-            "</wsse:UsernameToken></wsse:Security></soap:Header></soap:Envelope>")
+    body = (
+        "<soap:Envelope xmlns:soap='s' xmlns:wsse='w'><soap:Header><wsse:Security>"
+        "<wsse:UsernameToken><wsse:Password Type='PasswordText'>pa55word</wsse:Password>"
+        "</wsse:UsernameToken></wsse:Security></soap:Header></soap:Envelope>"
+    )
     requests.post(URL, data=body, headers={"Content-Type": "text/xml"}, timeout=5)
     recorded = fleet.toy.entries()[0].request_body
     assert "pa55word" not in recorded and "***" in recorded
