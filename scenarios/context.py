@@ -23,6 +23,10 @@ class Ctx:
     metrics: dict[str, Any] = field(default_factory=dict)
     placed: list[dict[str, Any]] = field(default_factory=list)
     others: list[ConnectorUnderTest] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    """One per cycle, for the report's pictures: simulated time, the placed orders the ERP
+    holds by then, and the connector's queue depth when it can tell."""
+    placed_at: dict[str, float] = field(default_factory=dict)
 
     def another_instance(self) -> ConnectorUnderTest:
         """A second copy of the connector under test, as when two schedulers run at once.
@@ -56,6 +60,7 @@ class Ctx:
             }
             result = self.world.magento.event("place_order", **payload)
             made.append(result)
+            self.placed_at[str(result["increment_id"])] = self.world.clock.now().timestamp()
             if poison:
                 self.excluded.add(int(result["entity_id"]))
         self.placed.extend(made)
@@ -66,6 +71,18 @@ class Ctx:
         for _ in range(count):
             self.connector.cycle()
             self.world.advance(step_s)
+            self._sample()
+
+    def _sample(self) -> None:
+        depth = getattr(self.connector, "queue_depth", None)
+        arrived = {increment for _, increment in self.judge_refs()} if self.placed_at else set()
+        self.samples.append(
+            {
+                "t": self.world.clock.now().timestamp(),
+                "arrived": arrived,
+                "queue_depth": depth() if callable(depth) else None,
+            }
+        )
 
     def judge_orders(self) -> list[str]:
         return orders_exactly_once(

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from scenarios.report_charts import CHART_KEYS, charts
 from scenarios.results import RunReport, ScenarioResult
 
 STATUS_COLOURS = {
@@ -99,7 +100,8 @@ def _timeline_svg(result: ScenarioResult, width: int = 860, height: int = 90) ->
         f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' "
         f"aria-label='request timeline'>{labels}{''.join(marks)}"
         f"<text x='10' y='{height - 2}' class='axis'>0 s</text>"
-        f"<text x='{width - 70}' y='{height - 2}' class='axis'>+{span:.0f} s (simulated)"
+        f"<text x='{width - 4}' y='{height - 2}' class='axis' text-anchor='end'>"
+        f"+{span:.0f} s (simulated)"
         f"</text></svg>"
     )
 
@@ -110,6 +112,7 @@ def _metrics(metrics: dict[str, Any]) -> str:
     cells = "".join(
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
         for k, v in metrics.items()
+        if k not in CHART_KEYS
     )
     return f"<table class='metrics'>{cells}</table>"
 
@@ -122,7 +125,7 @@ def _scenario_section(result: ScenarioResult) -> str:
         f"<h2><span class='badge' style='background:{colour}'>{result.status}</span> "
         f"{html.escape(result.id)} · {html.escape(result.title)} "
         f"<small>{html.escape(result.erp)} · {result.duration_s:.2f}s</small></h2>"
-        f"{_timeline_svg(result)}{_metrics(result.metrics)}"
+        f"{_timeline_svg(result)}{charts(result.metrics)}{_metrics(result.metrics)}"
         f"{'<ul class=evidence>' + evidence + '</ul>' if evidence else ''}"
         f"<p class='repro'>Reproduce: <code>{html.escape(result.reproduce)}</code></p>"
         f"</section>"
@@ -155,6 +158,10 @@ small,.muted,.axis{{color:#6e7781;font-size:.8rem}}
 .lane{{font-size:10px;fill:#57606a}}
 .evidence li{{font-family:monospace;font-size:.85rem}}
 .metrics th{{font-weight:normal;color:#57606a}}
+.charts{{display:flex;flex-wrap:wrap;gap:1rem}}
+figure{{margin:.5rem 0}}
+figcaption{{font-size:.8rem;color:#57606a;max-width:280px}}
+svg .axis{{fill:#6e7781;font-size:9px}}
 </style></head><body>
 <h1>erp-harness: {html.escape(report.connector)} against {html.escape(report.erp)}</h1>
 <p>seed {report.seed} · started {html.escape(report.started_at)} ·

@@ -13,6 +13,7 @@ from fakes.registry import UnknownVendor
 from scenarios.catalog import Scenario
 from scenarios.connectors import make_connector
 from scenarios.context import Ctx
+from scenarios.observations import observe
 from scenarios.results import RunReport, ScenarioResult
 from scenarios.world import World, build_world
 
@@ -65,7 +66,7 @@ def run_scenario(scenario: Scenario, erp: str, connector: str, seed: int) -> Sce
         finally:
             ctx.close()
         status = "failed" if evidence else "passed"
-        metrics = ctx.metrics
+        metrics = {**ctx.metrics, **observe(ctx)}
         runs = getattr(cut, "runs", None)
         if runs:
             metrics["connector_runs"] = len(runs)

@@ -19,6 +19,7 @@ from fakes.core.backend import FakeContext, VendorBackend
 from fakes.core.clock import SimClock, WallClock
 from fakes.core.control import register_control_plane
 from fakes.core.dataset import SeedProfile, Size, build_dataset
+from fakes.core.drift import drift_json_body
 from fakes.core.faults import Fault, FaultEngine, FaultSpec, RequestInfo
 from fakes.core.journal import Journal, JournalEntry, redact_body, redact_headers
 from fakes.core.rng import SeededRandom
@@ -197,6 +198,8 @@ class Fake:
             raise TransportFault(post.spec.effect.after, post.spec.effect.delay_s)
         if post is not None and post.spec.effect.kind == "malformed_body":
             response.set_data(response.get_data()[:MALFORMED_CUT])
+        if post is not None and post.spec.effect.kind == "field_drift":
+            drift_json_body(response, post.spec.effect.params)
         if post is not None and post.spec.effect.kind == "stale_read":
             response = self._stale(post, request, response)
         return self._log(request, response, post)

@@ -14,6 +14,9 @@ Effects
                         (``after`` = ``timeout`` or ``reset``)
     ``silent_drop``     the vendor answers as if it succeeded, but nothing is stored
     ``malformed_body``  the answer is cut short (invalid JSON / XML)
+    ``field_drift``     the JSON answer's fields change shape, as after an unannounced upgrade:
+                        ``params.rename`` {old: new}, ``params.drop`` [names], ``params.retype``
+                        [names] (numbers become strings), applied at every depth
     ``stale_read``      the answer this same request (method, path, query) got when the fault
                         first struck it, replayed: a lagging replica, cache or export, so an
                         older value arrives after a newer one (out-of-order delivery)
@@ -43,13 +46,14 @@ EffectKind = Literal[
     "lose_response",
     "silent_drop",
     "malformed_body",
+    "field_drift",
     "stale_read",
     "concurrency_cap",
     "vendor",
 ]
 
 PRE_EFFECTS = {"http_error", "throttle", "timeout", "reset", "vendor"}
-POST_EFFECTS = {"lose_response", "silent_drop", "malformed_body", "stale_read"}
+POST_EFFECTS = {"lose_response", "silent_drop", "malformed_body", "field_drift", "stale_read"}
 
 
 class Target(BaseModel):

@@ -94,6 +94,11 @@ class BuiltinConnector:
             for a in self.engine.store.alerts(open_only=False)
         ]
 
+    def queue_depth(self) -> int:
+        """Jobs waiting or running in the engine's outbox."""
+        counts = self.engine.store.job_counts()
+        return counts.get("pending", 0) + counts.get("running", 0)
+
     def quarantined(self) -> list[dict[str, Any]] | None:
         return [
             {"entity": d["entity_key"], "reason_class": d["reason_class"], "reason": d["reason"]}

@@ -105,6 +105,21 @@ def test_stale_read_replays_the_first_answer_under_the_fault(fleet: FakeFleet) -
     assert [e.outcome for e in fleet.toy.entries()[-3:]] == ["faulted", "ok", "faulted"]
 
 
+def test_field_drift_renames_drops_and_retypes_json_fields(fleet: FakeFleet) -> None:
+    requests.post(URL, json={"sku": "A", "qty": 3, "note": "x"}, timeout=5)
+    fleet.toy.add_fault(
+        {
+            "target": {"method": "GET"},
+            "effect": {
+                "kind": "field_drift",
+                "params": {"rename": {"sku": "itemNo"}, "drop": ["note"], "retype": ["qty"]},
+            },
+        }
+    )
+    assert requests.get(f"{URL}/1", timeout=5).json() == {"id": 1, "itemNo": "A", "qty": "3 EA"}
+    assert fleet.toy.state()["items"][0]["sku"] == "A"  # only the answer drifted
+
+
 def test_malformed_body_is_not_json(fleet: FakeFleet) -> None:
     fleet.toy.add_fault({"effect": {"kind": "malformed_body"}})
     response = requests.post(URL, json={"sku": "X"}, timeout=5)
