@@ -50,6 +50,14 @@ def run(
             "fakes served on 127.0.0.1, with the HARNESS_* environment"
         ),
     ] = None,
+    connector_daemon: Annotated[
+        str | None,
+        typer.Option(
+            help="your own long-running connector: started once against the served fakes; "
+            "each cycle is acknowledged through HARNESS_CYCLE_FILE / HARNESS_ACK_FILE, or "
+            "ends when its requests settle"
+        ),
+    ] = None,
     scenario: Annotated[list[str] | None, typer.Option(help="scenario id (repeatable)")] = None,
     seed: Annotated[int, typer.Option(help="one seed for data, faults and exploration")] = 0,
     out: Annotated[Path, typer.Option(help="where the reports go")] = Path("harness-report"),
@@ -63,6 +71,12 @@ def run(
         if not connector_cmd.strip():
             raise typer.BadParameter("--connector-cmd must not be empty")
         connector = f"cmd:{connector_cmd}"
+    if connector_daemon is not None:
+        if connector_cmd is not None:
+            raise typer.BadParameter("use --connector-cmd or --connector-daemon, not both")
+        if not connector_daemon.strip():
+            raise typer.BadParameter("--connector-daemon must not be empty")
+        connector = f"daemon:{connector_daemon}"
     plan: list[tuple[Scenario, str]] = []
     for kind in _erps(erp):
         try:

@@ -21,11 +21,12 @@ WORLD_KEYS = {"erp_options", "magento_options", "profile"}
 
 
 def reproduce(scenario_id: str, erp: str, connector: str, seed: int) -> str:
-    chosen = (
-        f"--connector-cmd {shlex.quote(connector[4:])}"
-        if connector.startswith("cmd:")
-        else f"--connector {connector}"
-    )
+    if connector.startswith("cmd:"):
+        chosen = f"--connector-cmd {shlex.quote(connector[4:])}"
+    elif connector.startswith("daemon:"):
+        chosen = f"--connector-daemon {shlex.quote(connector[len('daemon:') :])}"
+    else:
+        chosen = f"--connector {connector}"
     return f"erp-harness run --erp {erp} {chosen} --scenario {scenario_id} --seed {seed}"
 
 

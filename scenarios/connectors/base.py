@@ -43,8 +43,14 @@ def make_connector(name: str, world: World, instance: int = 1) -> ConnectorUnder
         from scenarios.connectors.naive import NaiveConnector
 
         return NaiveConnector(world)
+    if name.startswith("daemon:"):
+        from scenarios.connectors.daemon import DaemonConnector
+
+        return DaemonConnector(world, name[len("daemon:") :])
     if name.startswith("cmd:"):
         from scenarios.connectors.external import ExternalConnector
 
         return ExternalConnector(world, name[4:])
-    raise ValueError(f"unknown connector {name!r}; use builtin, naive or --connector-cmd")
+    raise ValueError(
+        f"unknown connector {name!r}; use builtin, naive, --connector-cmd or --connector-daemon"
+    )
