@@ -279,8 +279,10 @@ def soak(
 
 def _register_engine_commands() -> None:
     from scenarios.engine_cli import engine_app
+    from scenarios.load_cli import load_app
 
     app.add_typer(engine_app, name="engine")
+    app.add_typer(load_app, name="load")
 
 
 _register_engine_commands()

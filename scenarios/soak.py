@@ -195,7 +195,7 @@ def write_config(
     return path, env
 
 
-class _Workers:
+class Workers:
     """The worker processes: started, SIGKILLed and restarted under new names."""
 
     def __init__(self, config: Path, env: dict[str, str], logs: Path) -> None:
@@ -316,7 +316,7 @@ def _soak(result: SoakResult, directory: Path, url: str, bound: float) -> None:
         config, env = write_config(
             directory, result.erp, servers.ready(), profile, url, result.seed
         )
-        pool = _Workers(config, env, logs)
+        pool = Workers(config, env, logs)
         start = time.monotonic()
         next_kill = start + result.kill_every_s if result.kill_every_s > 0 else float("inf")
         next_check = start + 1.0
