@@ -118,8 +118,11 @@ class Engine:
         for flow, _ in self.optional:
             self.worker.handlers.update(flow.handlers())
 
-    def tick(self) -> TickResult:
-        """Run the scheduled pulls that are due (each under its lease), then the due jobs."""
+    def tick(self, run_jobs: bool = True, run_schedules: bool = True) -> TickResult:
+        """Run the scheduled pulls that are due (each under its lease), then the due jobs.
+        A scheduler process runs only the schedules; worker processes only the jobs."""
+        if not run_schedules:
+            return TickResult(jobs=self.worker.run_once() if run_jobs else 0)
         result = TickResult()
         now = self.clock.now()
         if self.orders_schedule.due(now):
@@ -159,7 +162,7 @@ class Engine:
                     )
             self.stock_schedule.done(now)
         self._run_optional(now, result)
-        result.jobs = self.worker.run_once()
+        result.jobs = self.worker.run_once() if run_jobs else 0
         if self.reconcile_schedule.due(now) and self.worker.breaker(self.erp.system).allow(now):
             outcome = self._scheduled(
                 "reconcile", lambda _fence: self.reconciler.run(), result, system=self.erp.system
@@ -267,7 +270,7 @@ class Engine:
                     Alert(
                         f"flow:refused:{name}",
                         "flow_refused",
-                        f"{name} refused to run: {exc.message}",
+                        f"{name} refused to run ({exc.reason}): {exc.message}",
                         "error",
                     )
                 )
