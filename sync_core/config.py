@@ -145,6 +145,13 @@ class Policies(BaseModel):
     breaker_threshold: int = 5
     breaker_cooldown_s: float = 60.0
     lease_s: float = 300.0
+    max_concurrency: int = Field(
+        default=1,
+        ge=1,
+        le=256,
+        description="FM-G08: jobs in flight per remote system at most; the worker adapts below "
+        "it on throttling (sync_core.concurrency). 1 runs jobs one after another",
+    )
     http_timeout_s: float = 30.0
     stock_batch_size: int = 500
     stock_via_async_bulk: bool = False
@@ -165,6 +172,11 @@ class Policies(BaseModel):
         default="hold",
         description="FM-T03: an order for an account on credit hold is held or rejected",
     )
+    stock_check_ttl_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="FM-T01: how long one read of the ERP's stock serves the stockout check",
+    )
     price_approval_pct: float = Field(
         default=20.0,
         ge=0,
@@ -172,6 +184,16 @@ class Policies(BaseModel):
     )
     account_approval: bool = Field(
         default=True, description="FM-T07: new B2B accounts wait for ERP approval"
+    )
+    account_customer_groups: list[int] = Field(
+        default_factory=list,
+        description="accounts flow: Magento customers of these group ids who belong to no "
+        "company also get an ERP account (created open; contact and address kept in step)",
+    )
+    returns_restock: Literal["magento", "always", "never"] = Field(
+        default="magento",
+        description="FM-T04: credited goods go back to an ERP warehouse as the Magento credit "
+        "memo says (return_to_stock_items), always (Magento's auto return), or never",
     )
 
 

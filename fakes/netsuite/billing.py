@@ -17,12 +17,15 @@ Rules modelled (NetSuite with Advanced Shipping, simplified):
   minus already credited. The credit memo is applied to its invoice: the invoice's
   ``amountRemaining`` drops by the credit total and its status becomes B (Paid In Full) at zero;
   the credit memo is B (Fully Applied) with ``applied`` = ``total``. The first credit memo of an
-  invoice carries the invoice's ``shippingCost`` (as the first invoice carries the order's).
+  invoice carries the invoice's ``shippingCost`` (as the first invoice carries the order's)
+  unless the body sets ``shippingCost`` (a writable credit memo body field).
   Crediting does not change the sales order (as in NetSuite).
 * ``salesOrder/<id>/!transform/returnAuthorization`` authorises the return of fulfilled quantities
   (less those on other, not cancelled, return authorizations). ``orderStatus`` starts at the option
   ``default_return_status`` ("A" Pending Approval) or the body's ``orderStatus`` (A or B, Pending
   Receipt); PATCH may move it between A and B or to C (Cancelled).
+* A requested line may set its ``location`` (``{"id": ...}``, e.g. the warehouse a return
+  goes back to; an unknown location is an Invalid Field Value); else the source line's.
 * Sales order status (``order_status``): lines closed (``isClosed``) are left out; all lines
   closed -> H (Closed); every open line fully fulfilled -> G (Billed) when every open line is fully
   billed, else F (Pending Billing); partly fulfilled -> E (Pending Billing/Partially Fulfilled)
@@ -55,6 +58,7 @@ class LineRequest:
     line: int
     quantity: float | None
     path: str
+    location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,13 @@ def _line_request(raw: Any, index: int) -> LineRequest:
     if quantity is not None and (isinstance(quantity, bool) or
                                  not isinstance(quantity, int | float) or quantity <= 0):
         raise invalid_value(quantity, "quantity", f"{path}.quantity")
-    return LineRequest(line, None if quantity is None else float(quantity), path)
+    location = raw.get("location")
+    if isinstance(location, dict):
+        location = location.get("id")
+    if location is not None and not isinstance(location, str | int):
+        raise invalid_value(location, "location", f"{path}.location")
+    return LineRequest(line, None if quantity is None else float(quantity), path,
+                       None if location is None else str(location))
 
 
 # -- quantities already copied ------------------------------------------------------------------
@@ -134,11 +144,12 @@ def transform(b: NetSuiteBackend, target: str, source: dict[str, Any], body: Any
     lines = _plan(sources, requests, target)
     if not lines:
         raise _cannot_initialize(target, source["id"])
+    _check_locations(b, lines, requests or [])
     record = _head(b, source, header, lines)
     if target == "invoice":
         record.update(_invoice_head(b, source))
     elif target == "creditMemo":
-        record["shippingCost"] = _first_shipping(b, "creditMemo", source)
+        record["shippingCost"] = _credit_shipping(b, source, body)
     elif target == "returnAuthorization":
         record["orderStatus"] = {"id": _return_status(b, body)}
     return record
@@ -193,7 +204,16 @@ def _plan(sources: list[Source], requests: list[LineRequest] | None,
             raise _too_much(target, req, source.left)
         if quantity > EPS:
             lines.append(_new_line(source, quantity, len(lines) + 1))
+            if req.location is not None:  # a line's location is writable (where goods return)
+                lines[-1]["location"] = {"id": req.location}
     return lines
+
+
+def _check_locations(b: NetSuiteBackend, lines: list[dict[str, Any]],
+                     requests: list[LineRequest]) -> None:
+    for req in requests:
+        if req.location is not None and req.location not in b.records["location"]:
+            raise invalid_value(req.location, "location", f"{req.path}.location")
 
 
 def _new_line(source: Source, quantity: float, number: int) -> dict[str, Any]:
@@ -232,6 +252,17 @@ def _first_shipping(b: NetSuiteBackend, target: str, source: dict[str, Any]) -> 
     """The source's shipping cost goes onto the first record made from it only."""
     first = not any(r["createdFrom"]["id"] == source["id"] for r in b.records[target].values())
     return source.get("shippingCost") if first else None
+
+
+def _credit_shipping(b: NetSuiteBackend, invoice: dict[str, Any], body: Any) -> Any:
+    """The body's ``shippingCost`` (a credit memo body field), else the invoice's on the first
+    credit memo made from it."""
+    if isinstance(body, dict) and "shippingCost" in body:
+        value = body["shippingCost"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise invalid_value(value, "shippingCost", "shippingCost")
+        return float(value)
+    return _first_shipping(b, "creditMemo", invoice)
 
 
 def _return_status(b: NetSuiteBackend, body: Any) -> str:

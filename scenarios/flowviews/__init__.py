@@ -1,0 +1,1 @@
+"""Per-ERP views of the fakes' state, and per-ERP operator actions, for the flow scenarios."""
