@@ -2,7 +2,7 @@
 
 A company customer needs ``companyName``; a person (``isPerson: true``) needs ``firstName`` and
 ``lastName``. ``entityId`` defaults to ``CUST<id>`` (auto-numbering), ``creditHoldOverride``
-to ``AUTO``.
+to ``AUTO``; ``creditLimit`` (the account's credit limit, a number) starts unset.
 """
 
 from __future__ import annotations
@@ -36,5 +36,6 @@ def build_customer(
 def _blank() -> dict[str, Any]:
     return {"id": None, "entityId": None, "externalId": None, "companyName": None,
             "firstName": None, "lastName": None, "email": None, "phone": None,
-            "isPerson": False, "creditHoldOverride": {"id": "AUTO"}, "isInactive": False,
+            "isPerson": False, "creditHoldOverride": {"id": "AUTO"}, "creditLimit": None,
+            "isInactive": False,
             "dateCreated": None, "lastModifiedDate": None}

@@ -88,6 +88,10 @@ FULFILLMENT_LINE = Sublist(
      "location": "ref", "itemReceive": "boolean", "description": "string"},
     {"item": "inventoryItem", "location": "location"},
 )
+PACKAGE_LINE = Sublist(
+    "package",
+    {"packageTrackingNumber": "string", "packageWeight": "number", "packageDescr": "string"},
+)
 ITEM_LOCATION = Sublist(
     "locations",
     {"location": "ref", "locationId": "integer", "location_display": "string",
@@ -110,8 +114,8 @@ CUSTOMER = RecordType(
     "customer", "entity", "Customer",
     {"id": "id", "entityId": "string", "externalId": "string", "companyName": "string",
      "firstName": "string", "lastName": "string", "email": "string", "phone": "string",
-     "isPerson": "boolean", "creditHoldOverride": "enum", "isInactive": "boolean",
-     "dateCreated": "datetime", "lastModifiedDate": "datetime"},
+     "isPerson": "boolean", "creditHoldOverride": "enum", "creditLimit": "number",
+     "isInactive": "boolean", "dateCreated": "datetime", "lastModifiedDate": "datetime"},
     read_only=frozenset({"id", "dateCreated", "lastModifiedDate"}),
 )
 INVENTORY_ITEM = RecordType(
@@ -135,7 +139,7 @@ ITEM_FULFILLMENT = RecordType(
      "entity": "ref", "tranDate": "date", "shipStatus": "enum", "memo": "string",
      "createdDate": "datetime", "lastModifiedDate": "datetime"},
     {"createdFrom": "salesOrder", "entity": "customer"},
-    {"item": FULFILLMENT_LINE},
+    {"item": FULFILLMENT_LINE, "package": PACKAGE_LINE},
     frozenset({"id", "createdFrom", "entity", "createdDate", "lastModifiedDate"}),
     writable=False,
 )

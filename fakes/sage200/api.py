@@ -19,7 +19,7 @@ from typing import Any, cast
 from flask import Flask, Response, g, request
 
 from fakes.core.backend import VendorBackend
-from fakes.sage200 import orders, render
+from fakes.sage200 import customer_writes, orders, render
 from fakes.sage200.auth import TokenError
 from fakes.sage200.errors import BadRequest, NotFound, SageError, error_response, json_response
 from fakes.sage200.models import STATUS_LIVE
@@ -383,8 +383,18 @@ def _ledger_routes(routes: Routes, b: Sage200Backend) -> None:
                 for band in b.price_bands.values() for p in b.products.values()]
         return listing(rows, render.PRICE_VIEW_RESOURCE)
 
+    def create_customer() -> Response:  # customer_writes: POST and PUT of customers
+        created = customer_writes.create(b, json_body())
+        return single(render.customer(created), render.customer_resource(b))
+
+    def put_customer(Id: str) -> Response:
+        changed = customer_writes.update(b, parse_id(Id), json_body())
+        return single(render.customer(changed), render.customer_resource(b))
+
     routes.add("customers", "GET", customers)
+    routes.add("customers", "POST", create_customer)
     routes.add("customer", "GET", customer)
+    routes.add("customer", "PUT", put_customer)
     routes.add("price_bands", "GET", price_bands)
     routes.add("price_band", "GET", price_band)
     routes.add("product_price_views", "GET", price_views)

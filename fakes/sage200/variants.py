@@ -80,8 +80,8 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/sop_order_despatch_views", ("GET",), added=_since(SOP_DESPATCH_RELEASE, "GET")
     ),
     "sop_order_despatch_line_views": Endpoint("/sop_order_despatch_line_views", ("GET",)),
-    "customers": Endpoint("/customers", ("GET",)),
-    "customer": Endpoint("/customers/<Id>", ("GET",)),
+    "customers": Endpoint("/customers", ("GET", "POST")),
+    "customer": Endpoint("/customers/<Id>", ("GET", "PUT")),
     "products": Endpoint("/products", ("GET",)),
     "product": Endpoint("/products/<Id>", ("GET",)),
     "warehouses": Endpoint("/warehouses", ("GET",)),
