@@ -7,7 +7,11 @@ number, so orders that change while we page, many orders sharing one timestamp, 
 
 ``export`` runs one job: fetch the order, map and validate it (a poison order is quarantined
 with its reason), look the order up in the ERP by its external reference before creating it
-(FM-G07), bind, and write the ERP reference back to Magento.
+(FM-G07), apply the order policies just before a create (stockout FM-T01, account on credit hold
+FM-T03: :mod:`sync_core.flows.order_policies`), bind, and write the ERP reference back to
+Magento. An order the policies stopped is held or cancelled in Magento and its job completes;
+when someone releases the hold in Magento, ``poll`` sees the order again and sends it through
+the export once more.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from sync_core.connectors.base import ErpOrders
 from sync_core.connectors.magento import MagentoClient, to_order
 from sync_core.connectors.magento.client import Filter, search_params
 from sync_core.connectors.magento.mapper import MAGENTO_TIME, parse_time
-from sync_core.model import RemoteRef
+from sync_core.errors import BusinessHold
+from sync_core.flows.order_policies import POLICY, OrderPolicies, PolicyStop
+from sync_core.model import Order, RemoteRef
 from sync_core.store import Job, Store
 
 EXPORT = "orders.export"
@@ -53,6 +59,7 @@ class OrdersFlow:
         self.clock = clock
         self.policies = policies
         self.page_size = page_size
+        self.rules = OrderPolicies(magento, erp, clock, policies)
 
     # -- poll -------------------------------------------------------------------------------
     def poll(self, fence: tuple[str, int] | None = None) -> PollResult:
@@ -66,16 +73,28 @@ class OrdersFlow:
         for order in self._scan(start):
             result.seen += 1
             result.cursor = max(result.cursor, str(order["updated_at"]))
+            key = f"magento-order:{order['entity_id']}"
             if self.store.enqueue(
                 EXPORT,
-                f"magento-order:{order['entity_id']}",
+                key,
                 self.erp.system,
                 {"entity_id": order["entity_id"], "increment_id": order.get("increment_id")},
                 self.clock.now(),
-            ):
+            ) or self._released(key):
                 result.enqueued += 1
         self.store.set_cursor(CURSOR, result.cursor, self.clock.now(), fence)
         return result
+
+    def _released(self, key: str) -> bool:
+        """A paid order the policies stopped is back: someone released it in Magento."""
+        stopped = self.store.binding(self.erp.system, POLICY, key)
+        if stopped is None or not str(stopped["state"]).startswith(("hold", "reject")):
+            return False
+        if not self.store.requeue(EXPORT, key, self.clock.now()):
+            return False  # its job has not finished yet
+        now = self.clock.now()
+        self.store.record(EXPORT, key, "policy_release", "requeued", "released in Magento", now)
+        return True
 
     def _page(self, condition: Filter, page: int = 1) -> tuple[list[dict[str, Any]], int]:
         groups = [[condition], [("state", ",".join(self.policies.paid_states), "in")]]
@@ -119,9 +138,20 @@ class OrdersFlow:
         key = job.entity_key
         binding = self.store.binding(self.erp.system, "order", key)
         if binding is None:
-            ref = self._find_or_create(
-                job, order.external_ref, lambda: self.erp.create_order(order)
-            )
+            stopped = self.store.binding(self.erp.system, POLICY, key)
+            if stopped is not None and str(stopped["state"]).startswith(("hold", "reject")):
+                return self._stop(raw, order, key, self._decided(key, stopped["state"]))
+            try:
+                ref = self._find_or_create(
+                    job, order.external_ref, lambda: self._create(order, key)
+                )
+            except PolicyStop as stop:
+                return self._stop(raw, order, key, stop)
+            except BusinessHold as exc:
+                refused = self.rules.refused(order, exc)
+                if refused is None:
+                    raise
+                return self._stop(raw, order, key, refused)
             self.store.bind(
                 self.erp.system,
                 "order",
@@ -135,7 +165,11 @@ class OrdersFlow:
         assert binding is not None
         display = str(binding["state"]).split(":", 1)[-1]
         if binding["state"].startswith("created:"):
-            self.magento.write_back(raw, display, f"Exported to {self.erp.system} as {display}")
+            note = f"Exported to {self.erp.system} as {display}"
+            policy = self.store.binding(self.erp.system, POLICY, key)
+            backordered = policy is not None and policy["state"] == "backorder"
+            backorder = self._noted(key, "backorder") if backordered else None
+            self.magento.write_back(raw, display, f"{note}; {backorder}" if backorder else note)
             self.store.bind(
                 self.erp.system,
                 "order",
@@ -156,3 +190,35 @@ class OrdersFlow:
         self.store.check_fence(job)  # a zombie whose lease moved on must not create
         ref: RemoteRef = create()
         return ref
+
+    # -- order policies (FM-T01, FM-T03) ----------------------------------------------------
+    def _create(self, order: Order, key: str) -> RemoteRef:
+        """Create after the policies allowed it; a backorder is noted durably first."""
+        backorder = self.rules.before_create(order)
+        if backorder is not None:
+            now = self.clock.now()
+            self.store.record(EXPORT, key, "backorder", "noted", backorder, now)
+            self.store.bind(self.erp.system, POLICY, key, "", order.external_ref, now, "backorder")
+        ref = self.erp.create_order(order)
+        self.rules.created(order)
+        return ref
+
+    def _stop(self, raw: dict[str, Any], order: Order, key: str, stop: PolicyStop) -> str:
+        """Record the stop durably, then tell Magento (hold or cancel, with the reason)."""
+        now = self.clock.now()
+        state = f"{stop.action}:{stop.kind}"
+        self.store.record(EXPORT, key, "policy_stop", state, stop.reason, now)
+        self.store.bind(self.erp.system, POLICY, key, "", order.external_ref, now, state)
+        outcome = self.rules.apply(raw, stop)
+        self.store.record(EXPORT, key, "policy_applied", outcome.action, outcome.comment, now)
+        return f"{order.external_ref} not exported ({state}): {outcome.comment}"
+
+    def _decided(self, key: str, state: str) -> PolicyStop:
+        """The stop decided by an earlier attempt of this job (the reason is in the audit)."""
+        action, _, kind = state.partition(":")
+        reason = self._noted(key, "policy_stop") or f"{kind} ({action})"
+        return PolicyStop(kind, "reject" if action == "reject" else "hold", reason)
+
+    def _noted(self, key: str, action: str) -> str | None:
+        rows = [r for r in self.store.audit_trail(key) if r["action"] == action]
+        return str(rows[-1]["detail"]) if rows else None
