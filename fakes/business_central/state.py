@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from fakes.business_central import documents, masters, posting
+from fakes.business_central import documents, masters, posting, shipping
 from fakes.business_central.auth import (
     AppRegistration,
     AuthState,
@@ -310,6 +310,15 @@ class BusinessCentralBackend(VendorBackend):
                                       ship_plan=plan)
         except Dialog as exc:
             raise ValueError(exc.message) from exc
+
+    @event("ship_from_locations")
+    def ship_from_locations(
+        self, number: str, lines: list[dict[str, Any]],
+        environment: str | None = None, company: str | None = None,
+    ) -> dict[str, Any]:
+        """Post a shipment with lines moved to named locations (:mod:`.shipping`)."""
+        target = self._target(environment, company)
+        return shipping.ship(target, self._order(target, number), lines, self.now, self._rules)
 
     @event("cancel_order")
     def cancel_order(

@@ -32,7 +32,7 @@ from typing import Any
 from contracts.legacy.layouts import to_decimal
 from fakes.core.backend import VendorBackend, event
 from fakes.core.rng import SeededRandom
-from fakes.legacy import exporter, importer
+from fakes.legacy import exporter, importer, picking
 from fakes.legacy.faults import normalise
 from fakes.legacy.folders import DropFolders
 from fakes.legacy.model import (
@@ -338,6 +338,16 @@ class LegacyBackend(VendorBackend):
         if order is None:
             raise ValueError(f"no order {erp_order_no!r}")
         return self._apply_shipment(order, self._ship_plan(order, lines), tracking).to_dict()
+
+    @event("ship_from_warehouses")
+    def ship_from_warehouses(
+        self, erp_order_no: str, lines: list[dict[str, Any]], tracking: str | None = None
+    ) -> dict[str, Any]:
+        """Ship lines each picked from a named warehouse (:mod:`fakes.legacy.picking`)."""
+        order = self.orders.get(erp_order_no)
+        if order is None:
+            raise ValueError(f"no order {erp_order_no!r}")
+        return picking.ship(self, order, picking.plan(self, order, lines), tracking).to_dict()
 
     @event("set_stock")
     def set_stock(self, sku: str, warehouse: str, quantity: int) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from datetime import datetime
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.netsuite import billing, customers, jobs, orders, seed
+from fakes.netsuite import billing, customers, jobs, orders, seed, shipping
 from fakes.netsuite.auth import AuthPolicy, AuthState
 from fakes.netsuite.errors import NetSuiteError, bad_request, not_found
 from fakes.netsuite.filters import FilterError, matches, parse
@@ -480,6 +480,12 @@ class NetSuiteBackend(VendorBackend):
         except NetSuiteError as err:
             raise ValueError(err.detail) from None
         return {"itemFulfillment": result.id}
+
+    @event("fulfill_lines")
+    def fulfill_lines(self, id: str, lines: list[dict[str, Any]],
+                      tracking: list[str] | None = None) -> dict[str, Any]:
+        """Fulfil lines each from a location, with packages (:mod:`fakes.netsuite.shipping`)."""
+        return shipping.fulfil(self, str(id), lines, list(tracking or []))
 
     @event("bill")
     def bill_event(self, id: str, lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:

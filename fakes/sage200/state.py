@@ -202,10 +202,14 @@ class Sage200Backend(VendorBackend):
         return {"id": order.id, "date_time_updated": order.updated.isoformat()}
 
     @event("despatch")
-    def despatch(self, id: int, lines: list[dict[str, Any]]) -> dict[str, Any]:
-        """The warehouse despatches order lines in Sage (allocating as needed)."""
+    def despatch(
+        self, id: int, lines: list[dict[str, Any]], consignment_no: str | None = None
+    ) -> dict[str, Any]:
+        """The warehouse despatches order lines in Sage (allocating as needed), optionally
+        with the carrier's consignment (tracking) number on the despatch."""
         pairs = [(int(item["line_id"]), number(item["quantity"])) for item in lines]
-        despatch = orders.despatch(self, int(id), pairs, operator=True)
+        tracking = {"consignment_no": consignment_no} if consignment_no else None
+        despatch = orders.despatch(self, int(id), pairs, operator=True, tracking=tracking)
         return {"despatch_id": despatch.id, "despatch_no": despatch.despatch_no}
 
     @event("set_stock")

@@ -1,126 +1,31 @@
-"""Fulfilment failure modes on SAP Business One and S/4HANA: FM-S05 (partial shipments) and
-FM-T05 (one delivery from two warehouses).
+"""Fulfilment failure modes: FM-S05 (partial shipments, an SAP-section id: SAP Business One
+and S/4HANA) and FM-T05 (one delivery from two warehouses, on every ERP whose connector reads
+deliveries).
 
-The ERP operator ships through the fakes' ``deliver`` event (B1: a DeliveryNote copied from the
-order; S/4HANA: an outbound delivery with goods issue posted). The verdict reads only the
-fakes' state: the ERP's deliveries (per-ERP views below: B1 ``DeliveryNotes``, S/4HANA
-``deliveries``) against Magento's shipments (items, ``extension_attributes.source_code``) and
-order items (``qty_shipped``):
+The ERP operator ships through the per-ERP actions of :mod:`scenarios.flowviews.fulfilment`
+(B1: a DeliveryNote copied from the order; S/4HANA: an outbound delivery with goods issue
+posted; legacy: a shipment picked from two warehouses; ...). The verdict reads only the fakes'
+state: the ERP's deliveries against Magento's shipments (items,
+``extension_attributes.source_code``, tracks) and order items (``qty_shipped``):
 
 * per order and SKU, Magento's shipped quantity equals what the ERP delivered, never more;
 * per order, SKU and source, the quantity in Magento's shipments from that source equals what
-  the ERP delivered from the warehouse mapped to it.
+  the ERP delivered from the warehouse mapped to it;
+* (FM-T05) every tracking number the ERP recorded for the order is on a Magento shipment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
+from scenarios.flowviews.fulfilment import Key, kinds, num, view_for
 
 ERPS = ("sap-b1", "s4hana")
-Key = tuple[str, str, str]  # increment id, sku, Magento source
-Deliver = Callable[[Ctx, dict[str, Any], list[tuple[str, int, str]]], None]
-
-
-def _num(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).normalize()
-
-
-def _source_of(ctx: Ctx, location: str) -> str:
-    for source, mapped in ctx.world.profile["locations"].items():
-        if mapped == location:
-            return str(source)
-    return f"?{location}"
-
-
-def _increment(ref: str) -> str:
-    return ref.rsplit("-", 1)[-1]
-
-
-# -- SAP Business One ----------------------------------------------------------------------------
-def b1_deliver(ctx: Ctx, placed: dict[str, Any], lines: list[tuple[str, int, str]]) -> None:
-    """Deliver ``(sku, qty, Magento source)`` of the B1 order for ``placed`` in one note."""
-    state = ctx.world.erp_fake.state()
-    order = next(
-        o
-        for o in state["Orders"]
-        if _increment(str(o.get("NumAtCard") or "")) == placed["increment_id"]
-    )
-    locations = ctx.world.profile["locations"]
-    spec = []
-    for sku, qty, source in lines:
-        line = next(x for x in order["DocumentLines"] if x["ItemCode"] == sku)
-        spec.append({"line_num": line["LineNum"], "quantity": qty, "warehouse": locations[source]})
-    ctx.world.erp_fake.event("deliver", doc_entry=order["DocEntry"], lines=spec)
-
-
-def b1_delivered(ctx: Ctx) -> dict[Key, Decimal]:
-    state = ctx.world.erp_fake.state()
-    refs = {int(o["DocEntry"]): str(o.get("NumAtCard") or "") for o in state["Orders"]}
-    found: dict[Key, Decimal] = {}
-    for note in state["DeliveryNotes"]:
-        if note.get("Cancelled") == "tYES":
-            continue
-        for line in note["DocumentLines"]:
-            if line.get("BaseType") != 17:
-                continue
-            ref = refs.get(int(line["BaseEntry"]), "")
-            key = (_increment(ref), str(line["ItemCode"]), _source_of(ctx, line["WarehouseCode"]))
-            found[key] = found.get(key, Decimal(0)) + _num(line["Quantity"])
-    return found
-
-
-# -- S/4HANA -------------------------------------------------------------------------------------
-def s4_deliver(ctx: Ctx, placed: dict[str, Any], lines: list[tuple[str, int, str]]) -> None:
-    """Deliver ``(sku, qty, Magento source)`` of the sales order for ``placed``, goods issued."""
-    state = ctx.world.erp_fake.state()
-    order = next(
-        o
-        for o in state["salesOrders"]
-        if _increment(str(o.get("PurchaseOrderByCustomer") or "")) == placed["increment_id"]
-    )
-    locations = ctx.world.profile["locations"]
-    items = []
-    for sku, qty, source in lines:
-        item = next(i for i in order["items"] if i["Material"] == sku)
-        plant, _, sloc = str(locations[source]).partition("/")
-        items.append(
-            {
-                "item": item["SalesOrderItem"],
-                "quantity": str(qty),
-                "plant": plant,
-                "storage_location": sloc,
-            }
-        )
-    ctx.world.erp_fake.event("deliver", sales_order=order["SalesOrder"], items=items)
-
-
-def s4_delivered(ctx: Ctx) -> dict[Key, Decimal]:
-    state = ctx.world.erp_fake.state()
-    refs = {
-        str(o["SalesOrder"]): str(o.get("PurchaseOrderByCustomer") or "")
-        for o in state["salesOrders"]
-    }
-    found: dict[Key, Decimal] = {}
-    for delivery in state["deliveries"]:
-        if delivery.get("OverallGoodsMovementStatus") != "C":
-            continue
-        for item in delivery.get("items") or []:
-            ref = refs.get(str(item["ReferenceSDDocument"]), "")
-            location = f"{item['Plant']}/{item['StorageLocation']}"
-            key = (_increment(ref), str(item["Material"]), _source_of(ctx, location))
-            found[key] = found.get(key, Decimal(0)) + _num(item["ActualDeliveryQuantity"])
-    return found
-
-
-HOOKS: dict[str, tuple[Deliver, Callable[[Ctx], dict[Key, Decimal]]]] = {
-    "sap-b1": (b1_deliver, b1_delivered),
-    "s4hana": (s4_deliver, s4_delivered),
-}
+SPLIT_ERPS = ("sap-b1", "s4hana", "netsuite", "business-central", "sage200", "legacy")
+HOOKS = {kind: (view_for(kind).deliver, view_for(kind).delivered) for kind in kinds()}
 
 
 # -- the verdict ---------------------------------------------------------------------------------
@@ -135,19 +40,19 @@ def magento_shipped(ctx: Ctx) -> tuple[dict[Key, Decimal], dict[tuple[str, str],
         increment = increments.get(int(doc["order_id"]), "?")
         for item in doc.get("items") or []:
             key = (increment, str(item["sku"]), source)
-            by_source[key] = by_source.get(key, Decimal(0)) + _num(item["qty"])
+            by_source[key] = by_source.get(key, Decimal(0)) + num(item["qty"])
     items: dict[tuple[str, str], Decimal] = {}
     for order in state["orders"]:
         for item in order["items"]:
             if item.get("parent_item_id"):
                 continue
             pair = (str(order["increment_id"]), str(item["sku"]))
-            items[pair] = items.get(pair, Decimal(0)) + _num(item.get("qty_shipped"))
+            items[pair] = items.get(pair, Decimal(0)) + num(item.get("qty_shipped"))
     return by_source, items
 
 
 def judge_shipments(ctx: Ctx, placed: list[dict[str, Any]]) -> list[str]:
-    delivered = HOOKS[ctx.world.erp][1](ctx)
+    delivered = view_for(ctx.world.erp).delivered(ctx)
     by_source, items = magento_shipped(ctx)
     ours = {str(p["increment_id"]) for p in placed}
     evidence: list[str] = []
@@ -210,7 +115,7 @@ def _lose_ship_answers(ctx: Ctx, calls: list[int]) -> None:
     "warehouse; a lost answer to the shipment POST does not make a second shipment",
 )
 def partial_shipments(ctx: Ctx) -> list[str]:
-    deliver = HOOKS[ctx.world.erp][0]
+    deliver = view_for(ctx.world.erp).deliver
     sku_a, sku_b, sku_c = _products(ctx, 3)
     first = ctx.place(1, lines=[{"sku": sku_a, "qty": 3}, {"sku": sku_b, "qty": 2}])[0]
     second = ctx.place(1, lines=[{"sku": sku_c, "qty": 2}])[0]
@@ -225,21 +130,41 @@ def partial_shipments(ctx: Ctx) -> list[str]:
     return judge_shipments(ctx, [first, second])
 
 
+def judge_tracking(ctx: Ctx, placed: dict[str, Any]) -> list[str]:
+    """Every tracking number the ERP recorded for the order is on one of its shipments."""
+    increment = str(placed["increment_id"])
+    wanted = view_for(ctx.world.erp).tracked(ctx).get(increment, set())
+    carried = {
+        str(track.get("track_number"))
+        for s in ctx.world.magento.state()["shipments"]
+        if int(s["order_id"]) == int(placed["entity_id"])
+        for track in s.get("tracks") or []
+    }
+    return [
+        f"order {increment}: ERP tracking number {number} is on no Magento shipment"
+        for number in sorted(wanted - carried)
+    ]
+
+
 @scenario(
     "FM-T05",
     "One delivery from two warehouses",
-    ERPS,
+    SPLIT_ERPS,
     harm="a single ERP delivery whose lines leave from two warehouses becomes one Magento "
-    "shipment from one source (or none): the wrong source is deducted",
+    "shipment from one source (or none): the wrong source is deducted, the order may be "
+    "over-shipped, the tracking number is lost",
     invariant="one Magento shipment per delivery per source, each with the source mapped to "
-    "its warehouse and exactly the quantities that left from it",
+    "its warehouse and exactly the quantities that left from it (never more), carrying the "
+    "ERP's tracking numbers",
 )
 def warehouse_split(ctx: Ctx) -> list[str]:
-    deliver = HOOKS[ctx.world.erp][0]
+    deliver = view_for(ctx.world.erp).deliver
     sku_a, sku_b = _products(ctx, 2)
     order = ctx.place(1, lines=[{"sku": sku_a, "qty": 2}, {"sku": sku_b, "qty": 1}])[0]
     ctx.cycles(4)
-    deliver(ctx, order, [(sku_a, 2, "default"), (sku_b, 1, "wh-north")])
+    deliver(
+        ctx, order, [(sku_a, 2, "default"), (sku_b, 1, "wh-north")], tracking="1Z999AA10123456784"
+    )
     ctx.cycles(12)
     evidence = judge_shipments(ctx, [order])
     sources = sorted(
@@ -252,4 +177,4 @@ def warehouse_split(ctx: Ctx) -> list[str]:
             f"order {order['increment_id']}: expected one shipment from default and one from "
             f"wh-north, Magento has {sources}"
         )
-    return evidence
+    return evidence + judge_tracking(ctx, order)

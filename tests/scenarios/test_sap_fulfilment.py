@@ -13,8 +13,8 @@ CASES = [(s, e) for s in ("FM-S05", "FM-T05") for e in ("sap-b1", "s4hana")]
 
 def test_the_fulfilment_scenarios_run_on_both_sap_erps() -> None:
     catalog = load()
-    for scenario_id in ("FM-S05", "FM-T05"):
-        assert catalog[scenario_id].kinds() == ["sap-b1", "s4hana"]
+    assert catalog["FM-S05"].kinds() == ["sap-b1", "s4hana"]
+    assert {"sap-b1", "s4hana"} <= set(catalog["FM-T05"].kinds())
 
 
 @pytest.mark.parametrize(("scenario_id", "erp"), CASES)

@@ -56,6 +56,7 @@ from sync_core.errors import (
     SchemaDrift,
     UnknownOutcome,
 )
+from sync_core.fulfilment_model import Shipment
 from sync_core.model import Address, Order, RemoteRef
 
 MAX_REFERENCE = 35
@@ -329,6 +330,13 @@ class BusinessCentralConnector:
         wanted = value.casefold()
         matches = [r for r in rows if str(r.get(field, "")).casefold() == wanted]
         return matches[0] if matches else None
+
+    # -- fulfilment -------------------------------------------------------------------------
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Posted shipments (see :mod:`sync_core.connectors.business_central.fulfilment`)."""
+        from sync_core.connectors.business_central import fulfilment
+
+        return fulfilment.deliveries(self, since)
 
     # -- stock ------------------------------------------------------------------------------
     def stock_levels(self) -> Iterator[ErpStockRow]:

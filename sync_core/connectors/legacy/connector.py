@@ -82,6 +82,7 @@ from sync_core.errors import (
     Throttled,
     UnknownOutcome,
 )
+from sync_core.fulfilment_model import Shipment
 from sync_core.model import Order, RemoteRef
 
 log = logging.getLogger("sync_core.connectors.legacy")
@@ -598,6 +599,12 @@ class LegacyConnector:
                 live = any(status != "cancelled" for status in statuses)
                 states[ref] = "open" if live else "cancelled"
         return states
+
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Shipments for the fulfilment flow (see :mod:`sync_core.connectors.legacy.fulfilment`)."""
+        from sync_core.connectors.legacy import fulfilment
+
+        return fulfilment.deliveries(self, since)
 
     def alerts(self) -> list[dict[str, str]]:
         """What the file transport raised for a person to look at (empty without a ledger)."""
