@@ -206,8 +206,9 @@ class Fake:
 
     @staticmethod
     def _stale(fault: Fault, request: RequestInfo, response: WsgiResponse) -> WsgiResponse:
-        """The first answer this request got under the fault, in place of the current one."""
-        key = (request.method, request.path, request.query)
+        """The first answer this request (method, path, query and body: two SuiteQL queries
+        are two requests) got under the fault, in place of the current one."""
+        key = (request.method, request.path, request.query, request.body)
         if key not in fault.remembered:
             fault.remembered[key] = (
                 response.status_code,

@@ -17,7 +17,7 @@ Effects
     ``field_drift``     the JSON answer's fields change shape, as after an unannounced upgrade:
                         ``params.rename`` {old: new}, ``params.drop`` [names], ``params.retype``
                         [names] (numbers become strings), applied at every depth
-    ``stale_read``      the answer this same request (method, path, query) got when the fault
+    ``stale_read``      the answer this same request (method, path, query, body) got when the fault
                         first struck it, replayed: a lagging replica, cache or export, so an
                         older value arrives after a newer one (out-of-order delivery)
     ``concurrency_cap`` at most ``limit`` requests in flight; the rest get the vendor's
@@ -160,8 +160,10 @@ class Fault:
     peak_in_flight: int = 0
     peak_attempted: int = 0
     rejected: int = 0
-    remembered: dict[tuple[str, str, str], tuple[int, bytes, str]] = field(default_factory=dict)
-    """stale_read: (method, path, query) -> (status, body, content type) first answered."""
+    remembered: dict[tuple[str, str, str, bytes], tuple[int, bytes, str]] = field(
+        default_factory=dict
+    )
+    """stale_read: (method, path, query, body) -> (status, body, content type) first answered."""
 
     def describe(self) -> dict[str, Any]:
         data = self.spec.model_dump(mode="json", exclude_none=True)

@@ -16,11 +16,18 @@ A value may name the order: ``{increment_id}``, ``{store_code}``, ``{external_re
 a contract change, the connector reads the ``salesOrder`` metadata (JSON Schema) and refuses to
 write when a field it sends is not there (:class:`SchemaDrift` naming the field), so a removed or
 renamed custom field holds orders back rather than losing the value (FM-N03).
+
+``create_via`` chooses how an order is written. ``upsert_verified`` (default): the ``PUT``,
+then a read of the order back (``GET``, which also yields its ``tranId``), so an answer for a
+write NetSuite did not keep never counts. ``upsert``: the ``PUT`` alone, one request per order
+(the ERP reference written back to Magento is then the internal id); the ``PUT`` to ``eid:``
+is idempotent by itself, so pair it with ``policies.lookup_before_create: after_failure``.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -28,12 +35,15 @@ from typing import Any
 from sync_core.config import ConfigError, MappingConfig
 from sync_core.connectors.base import ErpStockRow
 from sync_core.connectors.netsuite.client import NetSuiteClient
+from sync_core.contract import number, only_known
 from sync_core.errors import MappingError, RemoteNotFound, SchemaDrift, UnknownOutcome
+from sync_core.fulfilment_model import Shipment
 from sync_core.model import Order, RemoteRef
 
 ORDER_STATES = {"A": "pending_approval", "C": "cancelled", "H": "closed"}
 ORDER_RECORD = "salesOrder"
 PLACEHOLDERS = ("increment_id", "store_code", "external_ref", "customer_email")
+CREATE_VIA = ("upsert_verified", "upsert")
 
 
 def order_fields(options: Mapping[str, str]) -> dict[str, str]:
@@ -63,6 +73,19 @@ def order_fields(options: Mapping[str, str]) -> dict[str, str]:
     return fields
 
 
+def create_via(options: Mapping[str, str]) -> str:
+    """How orders are written (see the module docstring); refuses an unknown choice."""
+    chosen = options.get("create_via", CREATE_VIA[0])
+    if chosen not in CREATE_VIA:
+        raise ConfigError(
+            f"erp.options.create_via: {chosen!r} is not one of {', '.join(CREATE_VIA)}"
+        )
+    return chosen
+
+
+STOCK_COLUMNS = ("item", "location", "quantityonhand", "lastmodifieddate", "links")
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -79,6 +102,8 @@ class NetSuiteConnector:
         self.client = client
         self.mapping = mapping
         self.extra_fields = order_fields(options or {})
+        self.create_via = create_via(options or {})
+        self._verifying = threading.Lock()  # one metadata read when threads create at once
         self._items: dict[str, str] | None = None
         self._customers: dict[str, str] = {}
         self._verified: frozenset[str] = frozenset()  # sent fields the metadata confirmed
@@ -181,12 +206,15 @@ class NetSuiteConnector:
 
     def create_order(self, order: Order) -> RemoteRef:
         body = self.payload(order)
-        self.check_fields(set(body), order)
+        with self._verifying:
+            self.check_fields(set(body), order)
         try:
             internal_id = self.client.upsert(ORDER_RECORD, order.external_ref, body)
         except SchemaDrift:
             self.check_fields(set(body), order, refresh=True)  # names a vanished field
             raise
+        if self.create_via == "upsert":
+            return RemoteRef(system=self.system, remote_id=internal_id, display=internal_id)
         try:  # read back: a write the ERP acknowledged but did not keep must not count
             record = self.client.get_record(ORDER_RECORD, internal_id, fields="id,tranId")
         except RemoteNotFound as exc:
@@ -219,6 +247,13 @@ class NetSuiteConnector:
             if r.get("externalid") in wanted
         }
 
+    # -- fulfilment -------------------------------------------------------------------------
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Item fulfilments as shipments (see :mod:`sync_core.connectors.netsuite.fulfilment`)."""
+        from sync_core.connectors.netsuite import fulfilment
+
+        return fulfilment.deliveries(self, since)
+
     # -- stock ------------------------------------------------------------------------------
     def stock_levels(self) -> Iterator[ErpStockRow]:
         codes = {v: k for k, v in self.item_ids().items()}
@@ -228,12 +263,17 @@ class NetSuiteConnector:
             "FROM inventoryitemlocations ORDER BY item, location"
         )
         for row in rows:
+            record = f"inventoryitemlocations row item={row.get('item')}"
+            only_known(row, STOCK_COLUMNS, system=self.system, record=record)
             code = codes.get(str(row["item"]))
             if code is None:
                 continue
+            qty = Decimal(0)  # SuiteQL leaves a null column out of the row
+            if "quantityonhand" in row:
+                qty = number(row, "quantityonhand", system=self.system, record=record)
             yield ErpStockRow(
                 item_code=code,
                 location=str(row["location"]),
-                qty=Decimal(str(row.get("quantityonhand") or 0)),
+                qty=qty,
                 version=str(row.get("lastmodifieddate") or ""),
             )

@@ -55,6 +55,7 @@ from sync_core.connectors.s4hana.client import (
     key_path,
     literal,
 )
+from sync_core.contract import number
 from sync_core.errors import (
     BusinessHold,
     InvalidData,
@@ -386,7 +387,12 @@ class S4Connector:
             as_of = as_of or served_at
             for row in rows:
                 key = (str(row.get("Material") or ""), _location(row))
-                qty = _quantity(row.get("MatlWrhsStkQtyInMatlBaseUnit"))
+                qty = number(
+                    row,
+                    "MatlWrhsStkQtyInMatlBaseUnit",
+                    system=self.system,
+                    record=f"A_MatlStkInAcctMod material {key[0]} at {key[1]}",
+                )
                 totals[key] = totals.get(key, Decimal(0)) + qty
         if as_of is None:
             return

@@ -74,6 +74,7 @@ from sync_core.connectors.sage200.client import (
     odata_string,
 )
 from sync_core.connectors.sage200.lookups import Account, Accounts, Product, Products
+from sync_core.contract import number
 from sync_core.errors import (
     BusinessHold,
     InvalidData,
@@ -81,6 +82,7 @@ from sync_core.errors import (
     RemoteNotFound,
     UnknownOutcome,
 )
+from sync_core.fulfilment_model import Shipment
 from sync_core.model import Order, RemoteRef
 
 log = logging.getLogger("sync_core.connectors.sage200")
@@ -432,6 +434,13 @@ class Sage200Connector:
                 )
         return {name: value for name, value in values.items() if value}
 
+    # -- fulfilment -------------------------------------------------------------------------
+    def deliveries(self, since: str | None) -> Iterator[Shipment]:
+        """Despatches as shipments (see :mod:`sync_core.connectors.sage200.fulfilment`)."""
+        from sync_core.connectors.sage200 import fulfilment
+
+        return fulfilment.deliveries(self, since)
+
     # -- stock ------------------------------------------------------------------------------
     def stock_levels(self) -> Iterator[ErpStockRow]:
         self.check_coverage()
@@ -462,6 +471,11 @@ class Sage200Connector:
         return ErpStockRow(
             item_code=code,
             location=location,
-            qty=Decimal(str(row.get("confirmed_qty_in_stock") or 0)),
+            qty=number(
+                row,
+                "confirmed_qty_in_stock",
+                system=self.system,
+                record=f"warehouse_holdings {row.get('id')}",
+            ),
             version=stock_version(row),
         )

@@ -42,6 +42,7 @@ from sync_core.connectors import pricing as shared_pricing
 from sync_core.connectors.base import ErpStockRow
 from sync_core.connectors.sap_b1 import pricing
 from sync_core.connectors.sap_b1.client import B1Client, TransactionRejected, odata_quote
+from sync_core.contract import number
 from sync_core.errors import MappingError, RemoteNotFound, SchemaDrift, UnknownOutcome
 from sync_core.model import Order, RemoteRef
 
@@ -303,7 +304,12 @@ class SapB1Connector:
                 yield ErpStockRow(
                     item_code=str(code),
                     location=str(warehouse),
-                    qty=Decimal(str(row.get("InStock") or 0)),
+                    qty=number(
+                        row,
+                        "InStock",
+                        system=self.system,
+                        record=f"Items('{code}') warehouse {warehouse}",
+                    ),
                     version=version,
                 )
 
