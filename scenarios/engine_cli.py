@@ -7,6 +7,7 @@ import json
 import logging
 import signal
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,12 +16,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from scenarios.engine_prices_cli import prices_app
 from sync_core.config import ConfigError, load_config
 from sync_core.engine import Engine
 
 engine_app = typer.Typer(no_args_is_help=True, help="Run and operate the sync engine.")
 dlq_app = typer.Typer(no_args_is_help=True, help="The dead-letter queue.")
 engine_app.add_typer(dlq_app, name="dlq")
+engine_app.add_typer(prices_app, name="prices")
 console = Console()
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="engine config (YAML)")]
@@ -42,8 +45,28 @@ def worker(
     config: ConfigOption,
     name: Annotated[str, typer.Option()] = "worker-1",
     max_ticks: Annotated[int | None, typer.Option(help="stop after N ticks")] = None,
+    jobs_only: Annotated[
+        bool, typer.Option(help="run queued jobs only; leave the schedules to `engine schedule`")
+    ] = False,
 ) -> None:
     """Run the engine until interrupted (SIGINT/SIGTERM finish the current tick)."""
+    _loop(config, name, max_ticks, run_schedules=not jobs_only, run_jobs=True)
+
+
+@engine_app.command()
+def schedule(
+    config: ConfigOption,
+    name: Annotated[str, typer.Option()] = "scheduler-1",
+    max_ticks: Annotated[int | None, typer.Option(help="stop after N ticks")] = None,
+) -> None:
+    """Run the scheduled flows only (order polling, stock, prices, reconciliation...), each
+    under its lease, and leave the queued jobs to `engine worker --jobs-only` processes."""
+    _loop(config, name, max_ticks, run_schedules=True, run_jobs=False)
+
+
+def _loop(
+    config: Path, name: str, max_ticks: int | None, *, run_schedules: bool, run_jobs: bool
+) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = _engine(config, name)
     stop = threading.Event()
@@ -51,7 +74,9 @@ def worker(
         signal.signal(sig, lambda *_: stop.set())
     ticks = 0
     while not stop.is_set() and (max_ticks is None or ticks < max_ticks):
-        result = engine.tick()
+        result = engine.tick(run_jobs=run_jobs, run_schedules=run_schedules)
+        for skipped in result.skipped:
+            logging.getLogger("sync_core.engine").info("%s", skipped)
         ticks += 1
         if max_ticks is not None and ticks >= max_ticks:
             break
@@ -93,15 +118,29 @@ def dlq_replay(
     config: ConfigOption,
     ids: Annotated[list[int] | None, typer.Argument(help="dead-letter ids; none = all")] = None,
     reason: Annotated[str | None, typer.Option(help="only this reason class")] = None,
+    flow: Annotated[str | None, typer.Option(help="only this flow (a batch of one kind)")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="only items dead-lettered at or after (ISO 8601)")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="only items dead-lettered before (ISO 8601)")
+    ] = None,
     dry_run: Annotated[bool, typer.Option(help="show what would be replayed")] = False,
 ) -> None:
-    """Put dead-lettered items back in the queue (they resolve when they succeed)."""
+    """Put dead-lettered items back in the queue (they resolve when they succeed): by id, by
+    reason class, by flow, by time range, or all; --dry-run lists them and changes nothing."""
     engine = _engine(config)
     rows = [
         r
         for r in engine.store.open_dead_letters()
-        if (not ids or r["id"] in ids) and (reason is None or r["reason_class"] == reason)
+        if (not ids or r["id"] in ids)
+        and (reason is None or r["reason_class"] == reason)
+        and (flow is None or r["flow"] == flow)
+        and _within(r["created_at"], since, until)
     ]
+    if dry_run:
+        for row in rows:
+            console.print(f"  {row['id']} {row['flow']} {row['entity_key']}: {row['reason']}")
     replayed = 0
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("replaying", total=len(rows))
@@ -112,6 +151,13 @@ def dlq_replay(
     engine.close()
     verb = "would replay" if dry_run else "replayed"
     console.print(f"{verb} {len(rows) if dry_run else replayed} item(s)")
+
+
+def _within(at: datetime, since: datetime | None, until: datetime | None) -> bool:
+    stamp = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if since is not None and stamp < (since if since.tzinfo else since.replace(tzinfo=UTC)):
+        return False
+    return until is None or stamp < (until if until.tzinfo else until.replace(tzinfo=UTC))
 
 
 @engine_app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from fakes.s4hana import pricing_conditions
 from fakes.s4hana.errors import business
 
 if TYPE_CHECKING:
@@ -33,9 +34,11 @@ def require(b: S4Backend, material: str) -> Record:
 
 
 def set_price(b: S4Backend, material: str, amount: str | float) -> dict[str, Any]:
-    """Event ``set_price``: the material's list price (PPR0) changes for new orders."""
+    """Event ``set_price``: the material's list price (PPR0) changes for new orders: a new
+    condition record valid from today on."""
     require(b, material)
     b.prices[material] = Decimal(str(amount))
+    pricing_conditions.add(b, material, b.prices[material], b.today())
     return {"material": material, "price": str(b.prices[material])}
 
 
@@ -77,7 +80,9 @@ def description(b: S4Backend, material: str) -> str:
 
 
 def price(b: S4Backend, material: str) -> Decimal:
-    return b.prices.get(material, Decimal(0))
+    """The PPR0 condition valid today, else the seeded list price."""
+    found = pricing_conditions.price_on(b, material, b.now())
+    return found if found is not None else b.prices.get(material, Decimal(0))
 
 
 def stock_key(material: str, plant: str, sloc: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from fakes.core.dataset import Customer, Product
-from fakes.s4hana import products
+from fakes.s4hana import pricing_conditions, products
 
 if TYPE_CHECKING:
     from fakes.s4hana.state import S4Backend
@@ -51,6 +51,7 @@ def populate(b: S4Backend) -> None:
     # Address numbers are unique system-wide (ADRC): new addresses continue after the seeded.
     b.counters["AddressID"] = max((c.id for c in dataset.customers), default=0)
     b.last_stamp = max(b.last_stamp, created)
+    pricing_conditions.populate(b, _midnight(created))
 
 
 def _midnight(moment: datetime) -> datetime:

@@ -43,6 +43,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("API_MATERIAL_STOCK_SRV", "MM-IM-API", "0001"),
     ("API_OUTBOUND_DELIVERY_SRV;v=0002", "LE-SHP-API", "0002"),
     ("API_BILLING_DOCUMENT_SRV", "SD-BIL-API", "0001"),
+    ("API_SLSPRICINGCONDITIONRECORD_SRV", "SD-MD-CM", "0001"),
 )
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.s4hana import billing, logistics, partners, products, sales, seed
+from fakes.s4hana import billing, logistics, partners, pricing_conditions, products, sales, seed
 from fakes.s4hana.edm import etag
 from fakes.s4hana.errors import (
     CODES,
@@ -320,6 +320,15 @@ class S4Backend(VendorBackend):
     def set_price(self, material: str, price: str | float) -> dict[str, Any]:
         """The list price (PPR0) of ``material`` changes; existing orders keep theirs."""
         return _event(lambda: products.set_price(self, material, price))
+
+    @event("price_condition")
+    def price_condition(
+        self, material: str, amount: str | float, valid_from: str, valid_to: str
+    ) -> dict[str, Any]:
+        """A PPR0 price for ``material`` valid ``valid_from``..``valid_to`` (ISO days)."""
+        return _event(
+            lambda: pricing_conditions.price_condition(self, material, amount, valid_from, valid_to)
+        )
 
     @event("bill")
     def bill(self, sales_order: str) -> dict[str, Any]:

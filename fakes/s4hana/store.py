@@ -17,6 +17,9 @@ Key = tuple[Any, ...]
 # Navigation joins that do not follow from shared key names: (set, nav) -> {source: target}.
 JOIN_OVERRIDES: dict[tuple[str, str], dict[str, str]] = {
     ("A_BusinessPartner", "to_Customer"): {"Customer": "Customer"},
+    ("A_SlsPrcgCndnRecdValidity", "to_SlsPrcgConditionRecord"): {
+        "ConditionRecord": "ConditionRecord"
+    },
 }
 
 

@@ -5,6 +5,8 @@ Collections are merged on PATCH by their natural key (``BPAddresses`` by ``RowNu
 ``SpecialPriceDataAreas`` by ``RowNumber``) unless ``B1S-ReplaceCollectionsOnPatch`` asks for
 replacement. Stock figures (``InStock``, ``Committed``, ``Ordered``) are read-only: only
 documents (and control-plane events) move them. Records used by documents cannot be deleted.
+A special price whose ``CardCode`` is ``*<n>`` is the period and volume discount of price list
+``n`` for every business partner on it.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ class MasterData(DocumentChanges):
 
     def _new_special_price(self, parsed: Entity) -> Key:
         card, item = _required(parsed, "CardCode"), _required(parsed, "ItemCode")
-        if self.partner(card) is None:
+        if self.partner(card) is None and not self._price_list_code(card):
             raise errors.bp_invalid("OSPP", str(card))
         if self.item(item) is None:
             raise errors.item_invalid("OSPP", 1, str(item))
@@ -147,6 +149,11 @@ class MasterData(DocumentChanges):
         self.merge_collections(parsed, {}, replace=True)
         self.store["SpecialPrices"][(card, item)] = {"Valid": YES, "AutoUpdate": YES, **parsed}
         return (card, item)
+
+    def _price_list_code(self, card: Any) -> bool:
+        """``*N``: period and volume discounts of price list N for every business partner."""
+        text = str(card)
+        return text[:1] == "*" and text[1:].isdigit() and int(text[1:]) in self.store["PriceLists"]
 
     # -- update -------------------------------------------------------------------------------
     def update_master(self, set_name: str, key: Key, body: Any, replace: bool) -> None:

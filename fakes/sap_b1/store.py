@@ -168,11 +168,14 @@ class B1State(VendorBackend):
         return 0.0
 
     def price_for(self, card_code: str, item: Entity, on: str) -> float:
-        """Special price for the partner on date ``on``, else the partner's price list."""
+        """Special price for the partner on date ``on``, else the period discount of the
+        partner's price list (``CardCode`` ``*<list>``), else the partner's price list."""
         partner = self.partner(card_code) or {}
         price_list = int(partner.get("PriceListNum") or 1)
         base = self.list_price(price_list, item)
-        special = self.store["SpecialPrices"].get((card_code, item["ItemCode"]))
+        specials = self.store["SpecialPrices"]
+        special = specials.get((card_code, item["ItemCode"])) or specials.get(
+            (f"*{price_list}", item["ItemCode"]))
         if special is None or special.get("Valid", YES) != YES:
             return base
         return _special_price(special, base, on)

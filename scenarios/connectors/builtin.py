@@ -14,6 +14,17 @@ if TYPE_CHECKING:
 MAX_TICKS_PER_CYCLE = 20
 
 
+MAPPING_KEYS = (
+    "items",
+    "locations",
+    "accounts",
+    "default_customer",
+    "price_lists",
+    "tax_codes",
+    "stores",
+)
+
+
 def engine_config(world: World, **policies: Any) -> EngineConfig:
     magento = world.magento.credentials()
     page_size = int(world.connector_options.get("magento_page_size", 100))
@@ -34,8 +45,9 @@ def engine_config(world: World, **policies: Any) -> EngineConfig:
             "mapping": {
                 k: v
                 for k, v in world.profile.items()
-                if k in ("items", "locations", "accounts", "default_customer")
+                if k in MAPPING_KEYS
             },
+            "flows": dict(world.connector_options.get("flows") or {}),
             "policies": {**dict(world.connector_options.get("policies") or {}), **policies},
             "store_url": world.connector_options.get("store_url")
             or f"sqlite:///{world.workdir / 'engine.db'}",

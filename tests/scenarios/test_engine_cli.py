@@ -68,3 +68,31 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
     result = runner.invoke(app, ["engine", "dlq", "list", "-c", str(config)])
     assert result.exit_code == 2
     assert "erp.kind" in result.output
+
+
+def test_scheduler_enqueues_and_jobs_only_workers_deliver(served) -> None:
+    fakes, config = served
+    placed = fakes["magento"].event("place_order", lines=[{"sku": "SKU-000001", "qty": 1}])
+    scheduled = runner.invoke(app, ["engine", "schedule", "-c", str(config), "--max-ticks", "1"])
+    assert scheduled.exit_code == 0, scheduled.output
+    assert fakes["netsuite"].state()["salesOrders"] == []  # the scheduler only queued the export
+    worked = runner.invoke(
+        app, ["engine", "worker", "-c", str(config), "--jobs-only", "--max-ticks", "1"]
+    )
+    assert worked.exit_code == 0, worked.output
+    (order,) = fakes["netsuite"].state()["salesOrders"]
+    assert order["externalId"] == f"mage-default-{placed['increment_id']}"
+
+
+def test_dlq_replay_selects_by_flow_and_time_range(served) -> None:
+    fakes, config = served
+    fakes["magento"].event("place_order", lines=[{"sku": "NOPE", "qty": 1}])
+    runner.invoke(app, ["engine", "worker", "-c", str(config), "--max-ticks", "2"])
+    base = ["engine", "dlq", "replay", "-c", str(config), "--dry-run"]
+    assert "would replay 1" in runner.invoke(app, [*base, "--flow", "orders.export"]).output
+    assert "would replay 0" in runner.invoke(app, [*base, "--flow", "stock.import"]).output
+    assert "would replay 0" in runner.invoke(app, [*base, "--since", "2999-01-01"]).output
+    assert "would replay 1" in runner.invoke(app, [*base, "--until", "2999-01-01"]).output
+    replayed = runner.invoke(app, ["engine", "dlq", "replay", "-c", str(config), "--flow",
+                                   "orders.export"])
+    assert "replayed 1" in replayed.output

@@ -1,0 +1,115 @@
+"""The naive script's price chore: every cycle it reads the ERP's prices and copies those that
+changed since it last sent them straight into Magento (its first run only notes them).
+
+No preview, no approval (a 50 % change goes out like a 1 % one), no snapshot to roll back to,
+effective dates ignored (an ERP period discount becomes an undated Magento special price the
+moment it is read, and stays), and a 200 from Magento is taken as "all sent": the failed rows
+inside the answer are never read, so they are never sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+Prices = dict[str, tuple[Decimal, Decimal | None]]  # sku -> (base, special or None)
+
+
+def _netsuite(erp: Any) -> Prices:
+    out: Prices = {}
+    records = f"{erp.base}/services/rest/record/v1/inventoryItem"
+    listed = erp.session.get(records, auth=erp.auth, timeout=30).json()
+    for row in listed.get("items") or []:
+        record = erp.session.get(
+            f"{records}/{row['id']}",
+            params={"fields": "itemId,basePrice"},
+            auth=erp.auth,
+            timeout=30,
+        ).json()
+        if record.get("basePrice") is not None:
+            out[str(record["itemId"])] = (Decimal(str(record["basePrice"])), None)
+    return out
+
+
+def _sap_b1(erp: Any) -> Prices:
+    out: Prices = {}
+    for item in erp._rows("/Items", {"$select": "ItemCode,ItemPrices"}):
+        for row in item.get("ItemPrices") or []:
+            if row.get("PriceList") == 1:
+                out[str(item["ItemCode"])] = (Decimal(str(row["Price"])), None)
+    for special in erp._rows("/SpecialPrices", {}):
+        code = str(special.get("ItemCode"))
+        areas = special.get("SpecialPriceDataAreas") or []
+        if special.get("CardCode") == "*1" and areas and code in out:
+            out[code] = (out[code][0], Decimal(str(areas[0]["SpecialPrice"])))
+    return out
+
+
+def _business_central(erp: Any) -> Prices:
+    return {
+        str(row["number"]): (Decimal(str(row["unitPrice"])), None)
+        for row in erp._values("items", {})
+        if row.get("unitPrice") is not None
+    }
+
+
+def _sage200(erp: Any) -> Prices:
+    return {
+        str(row["product_code"]): (Decimal(str(row["product_price_price"])), None)
+        for row in erp._list("/product_price_views")
+        if row.get("price_band_name") == "Standard"
+    }
+
+
+def _s4hana(erp: Any) -> Prices:
+    """The newest PPR0 record per material wins: its validity dates are not looked at."""
+    out: dict[str, tuple[str, Prices]] = {}
+    path = "API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"
+    params = {"$filter": "ConditionType eq 'PPR0'", "$expand": "to_SlsPrcgConditionRecord"}
+    for row in erp._results(path, params):
+        record = row.get("to_SlsPrcgConditionRecord") or {}
+        number, material = str(row["ConditionRecord"]), str(row["Material"])
+        if material not in out or number > out[material][0]:
+            price = Decimal(str(record["ConditionRateValue"]))
+            out[material] = (number, {material: (price, None)})
+    return {m: p[m] for m, (_, p) in out.items()}
+
+
+READERS: dict[str, Callable[[Any], Prices]] = {
+    "s4hana": _s4hana,
+    "netsuite": _netsuite,
+    "sap-b1": _sap_b1,
+    "business-central": _business_central,
+    "sage200": _sage200,
+}
+
+
+def cycle(naive: Any) -> None:
+    reader = READERS.get(naive.world.erp)
+    if reader is None:
+        return
+    current = reader(naive.erp)
+    if "prices_sent" not in naive.__dict__:  # first run: take the ERP's prices as the baseline
+        naive.prices_sent = current
+        return
+    sent: Prices = naive.prices_sent
+    changed = {sku: p for sku, p in current.items() if sent.get(sku) != p}
+    if not changed:
+        return
+    base = [{"sku": s, "price": float(p[0]), "store_id": 0} for s, p in changed.items()]
+    specials = [{"sku": s, "price": float(p[1]), "store_id": 0} for s, p in changed.items() if p[1]]
+    response = _post(naive, "base-prices", base)
+    if specials:
+        _post(naive, "special-price", specials)
+    if response.status_code == 200:  # "it worked": the failed rows in the body are not read
+        sent.update(changed)
+
+
+def _post(naive: Any, resource: str, rows: list[dict[str, Any]]) -> Any:
+    return naive.session.post(
+        f"{naive.world.magento.base_url}/rest/V1/products/{resource}",
+        json={"prices": rows},
+        headers=naive.magento_headers,
+        timeout=30,
+    )
