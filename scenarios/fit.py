@@ -2,19 +2,22 @@
 flow of a Magento integration, and what guards it?
 
 ``erp-harness fit --erp KIND --profile FILE`` answers, per flow (orders export, stock import,
-fulfilment import, prices, accounts, returns and credit notes):
+fulfilment import, prices, accounts, returns and credit notes, order state):
 
 * **endpoints**: which calls the flow needs, whether the builtin connector makes them and
   whether this variant has them. The table (:mod:`scenarios.fit_capabilities`) is static and
   written from the connectors under ``sync_core/connectors/`` (their docstrings say what
   they support and what they refuse) and from the vendor facts of ``docs/vendor-apis.md``;
 * **needs**: custom fields, custom API pages or mappings the flow depends on;
-* **idempotency**: what keeps a retried order export from making a second ERP order;
+* **idempotency**: what keeps a retried order export from making a second ERP order, and per
+  flow what keeps a retry, replay or re-read from doing its work twice;
 * **risks**: the catalog scenarios that run on this ERP, what they guard, and (with
   ``run_scenarios``) whether the builtin connector passed them.
 
 The profile is YAML with the optional keys ``variant``, ``mapping`` (the engine's
-:class:`~sync_core.config.MappingConfig`) and ``erp_options`` (``ErpConfig.options``). A few
+:class:`~sync_core.config.MappingConfig`), ``erp_options`` (``ErpConfig.options``) and
+``flows`` (the engine's ``flows``: ``enabled`` and ``source_of_truth`` per entity decide
+whether and in which direction a flow runs). A few
 settings the connectors read from ``erp.credentials`` although they are not secret
 (Business Central ``stock_api``, ``environment_type``, ``company_name``; Sage 200
 ``api_base_path``) are accepted in ``erp_options`` here, because they decide fit.
@@ -38,20 +41,32 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scenarios.fit_capabilities import (
     CAPABILITIES,
     IDEMPOTENCY,
+    REVERSE_RETURNS,
     Capability,
     Endpoint,
     FitStatus,
     Idempotency,
 )
-from sync_core.config import ConfigError, MappingConfig
+from sync_core.config import ConfigError, Entity, FlowSettings, MappingConfig
 
 FLOWS: dict[str, str] = {
     "orders_export": "Orders export (Magento -> ERP)",
     "stock_import": "Stock import (ERP -> Magento, per source)",
     "fulfilment_import": "Fulfilment import (ERP deliveries -> Magento shipments)",
     "prices": "Prices (ERP price lists / bands)",
-    "accounts": "Accounts (Magento customer -> ERP account)",
+    "accounts": "Accounts (Magento B2B companies -> ERP accounts, approval gate)",
     "returns": "Returns and credit notes",
+    "order_state": "Order state (ERP cancellations and holds -> Magento)",
+}
+# The engine's entity (``flows.<entity>`` in the profile) behind each flow of the report.
+FLOW_ENTITIES: dict[str, str] = {
+    "orders_export": "orders",
+    "stock_import": "stock",
+    "fulfilment_import": "fulfilment",
+    "prices": "prices",
+    "accounts": "accounts",
+    "returns": "returns",
+    "order_state": "order_state",
 }
 STATUS_TEXT: dict[str, str] = {
     "supported": "the builtin connector runs it on this variant and profile",
@@ -83,28 +98,37 @@ SCENARIO_FLOWS: dict[str, tuple[str, ...]] = {
     "FM-G01": ("orders_export", "stock_import"),
     "FM-G02": ("stock_import",),
     "FM-G03": ("stock_import",),
+    "FM-G04": ("stock_import",),
+    "FM-G05": ("prices",),
     "FM-G06": ("orders_export",),
     "FM-G07": ("orders_export",),
     "FM-G08": ("orders_export",),
     "FM-G09": ("orders_export",),
     "FM-G10": ("orders_export", "stock_import"),
     "FM-G11": ("orders_export",),
+    "FM-G12": ("stock_import",),
     "FM-G13": ("orders_export",),
     "FM-G14": ("orders_export",),
     "FM-G15": ("stock_import",),
-    "FM-G16": ("orders_export",),
+    "FM-G16": ("orders_export", "order_state"),
     "FM-N01": ("orders_export",),
     "FM-N02": ("orders_export",),
     "FM-N03": ("orders_export",),
     "FM-N04": ("stock_import",),
     "FM-N05": ("orders_export",),
     "FM-S01": ("orders_export",),
-    "FM-S02": ("accounts",),
+    "FM-S02": ("orders_export",),
     "FM-S03": ("prices",),
     "FM-S04": ("stock_import",),
     "FM-S05": ("fulfilment_import",),
     "FM-S06": ("returns",),
+    "FM-T01": ("orders_export",),
+    "FM-T02": ("prices",),
+    "FM-T03": ("orders_export", "accounts"),
+    "FM-T04": ("returns",),
     "FM-T05": ("fulfilment_import",),
+    "FM-T06": ("prices",),
+    "FM-T07": ("accounts",),
     "FM-D01": ("orders_export", "stock_import"),
     "FM-D02": ("orders_export", "stock_import"),
     "FM-D03": ("stock_import",),
@@ -112,7 +136,7 @@ SCENARIO_FLOWS: dict[str, tuple[str, ...]] = {
     "FM-D05": ("orders_export",),
     "FM-SG01": ("orders_export", "stock_import"),
     "FM-SG02": ("stock_import",),
-    "FM-SG03": ("accounts",),
+    "FM-SG03": ("orders_export",),
     "FM-SG04": ("orders_export",),
     "FM-SG05": ("orders_export",),
     "FM-L01": ("orders_export",),
@@ -135,6 +159,7 @@ class FitProfile(BaseModel):
     variant: str | None = None
     mapping: MappingConfig = Field(default_factory=MappingConfig)
     erp_options: dict[str, str] = Field(default_factory=dict)
+    flows: dict[Entity, FlowSettings] = Field(default_factory=dict)
 
     @field_validator("erp_options", mode="before")
     @classmethod
@@ -158,10 +183,10 @@ class FitProfile(BaseModel):
 
 # Option keys each connector reads (``erp.options``, or non-secret ``erp.credentials``).
 OPTION_KEYS: dict[str, tuple[str, ...]] = {
-    "netsuite": ("order_fields",),
-    "sap-b1": ("price_policy", "ref_udf"),
-    "s4hana": ("price_policy",),
-    "sage200": ("tax_codes", "api_base_path"),
+    "netsuite": ("order_fields", "create_via"),
+    "sap-b1": ("price_policy", "ref_udf", "price_list", "account_code_prefix"),
+    "s4hana": ("price_policy", "sales_organization", "distribution_channel"),
+    "sage200": ("tax_codes", "api_base_path", "price_band", "account_code_prefix"),
     "business-central": ("stock_api", "environment_type", "company_name"),
     "legacy": (
         "transport",
@@ -229,7 +254,22 @@ def parse_profile(data: Any, erp: str, source: str = "profile") -> FitProfile:
                     f"got {value!r}"
                 )
     _check_connector_options(erp, profile, source)
+    _check_flows(profile, source)
     return profile
+
+
+def _check_flows(profile: FitProfile, source: str) -> None:
+    """The engine's own rule: who may own each entity (see ``EngineConfig``)."""
+    from sync_core.config import ALLOWED_OWNERS
+
+    for entity, settings in profile.flows.items():
+        owner = settings.source_of_truth
+        if owner is not None and owner not in ALLOWED_OWNERS[entity]:
+            allowed = " or ".join(ALLOWED_OWNERS[entity])
+            raise ProfileError(
+                f"{source}: flows.{entity}.source_of_truth {owner!r} cannot own {entity} "
+                f"(allowed: {allowed})"
+            )
 
 
 def _check_connector_options(erp: str, profile: FitProfile, source: str) -> None:
@@ -237,9 +277,10 @@ def _check_connector_options(erp: str, profile: FitProfile, source: str) -> None
     options = dict(profile.erp_options)
     try:
         if erp == "netsuite":
-            from sync_core.connectors.netsuite.connector import order_fields
+            from sync_core.connectors.netsuite.connector import create_via, order_fields
 
             order_fields(options)
+            create_via(options)
         elif erp in ("sap-b1", "s4hana"):
             from sync_core.connectors.pricing import price_policy
 
@@ -250,6 +291,12 @@ def _check_connector_options(erp: str, profile: FitProfile, source: str) -> None
             TaxCodes(options["tax_codes"])
     except ConfigError as exc:
         raise ProfileError(f"{source}: {exc}") from exc
+    if erp == "sap-b1":
+        lists = {"erp_options.price_list": options.get("price_list", "1")}
+        lists |= {f"mapping.price_lists.{g}": v for g, v in profile.mapping.price_lists.items()}
+        for key, value in lists.items():
+            if not value.isdigit():
+                raise ProfileError(f"{source}: {key} must be a price list number, got {value!r}")
     ref_udf = options.get("ref_udf")
     if erp == "sap-b1" and ref_udf is not None and not ref_udf.startswith("U_"):
         raise ProfileError(
@@ -279,6 +326,8 @@ class FlowFit:
     notes: list[str]
     sources: list[str]
     risks: list[str] = field(default_factory=list)  # scenario ids
+    idempotency: str = ""
+    known_risks: list[str] = field(default_factory=list)  # limits of the builtin connector
 
 
 @dataclass
@@ -355,6 +404,8 @@ def _flow_fit(name: str, cap: Capability) -> FlowFit:
         list(cap.needs),
         list(cap.notes),
         list(cap.sources),
+        idempotency=cap.idempotency,
+        known_risks=list(cap.risks),
     )
 
 
@@ -363,12 +414,20 @@ Adjust = Callable[[dict[str, FlowFit], FitProfile, list[str]], None]
 
 
 def _needs_locations(flows: dict[str, FlowFit], profile: FitProfile) -> None:
-    stock = flows["stock_import"]
-    if not profile.mapping.locations and stock.status == "supported":
+    if profile.mapping.locations:
+        return
+    stock, shipments = flows["stock_import"], flows["fulfilment_import"]
+    if stock.status == "supported":
         stock.status = "needs-setup"
         stock.notes.append(
             "the profile maps no locations: unmapped sources are refused, so no stock is "
             "written until mapping.locations is filled"
+        )
+    if shipments.status == "supported":
+        shipments.status = "needs-setup"
+        shipments.notes.append(
+            "the profile maps no locations: a delivery from an unmapped warehouse is not "
+            "applied and holds the cursor until mapping.locations names it"
         )
 
 
@@ -389,7 +448,7 @@ def _adjust_netsuite(flows: dict[str, FlowFit], profile: FitProfile, warnings: l
 def _adjust_sap(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
     policy = profile.erp_options.get("price_policy")
     if policy:
-        flows["prices"].needs = [f"price_policy {policy}: price-list check on order export"]
+        flows["prices"].needs.append(f"price_policy {policy}: price-list check on order export")
     else:
         flows["prices"].notes.append("price_policy is not set: the price check is off")
     if profile.erp_options.get("ref_udf"):
@@ -407,6 +466,7 @@ def _adjust_s4hana(flows: dict[str, FlowFit], profile: FitProfile, warnings: lis
         listed = ", ".join(f"{s} -> {loc!r}" for s, loc in sorted(bad.items()))
         warnings.append(f"mapping.locations must be 'PLANT/SLOC' for S/4HANA: {listed}")
         flows["stock_import"].status = "needs-setup"
+        flows["fulfilment_import"].status = "needs-setup"
     if "default" not in profile.mapping.locations:
         flows["orders_export"].status = "needs-setup"
         flows["orders_export"].notes.append(
@@ -418,6 +478,7 @@ STANDARD_ONLY_MISSING = (
     "GET product_transactions/{id}/traceable_item_transactions",
     "POST traceable_items_assign",
 )
+MAGENTO_CALLS = ("GET /V1", "POST /V1", "GET/PUT /V1")
 SAGE_BASE = {"standard": "/uk/sage200/accounts/v1", "professional": "/uk/sage200extra/accounts/v1"}
 
 
@@ -426,7 +487,7 @@ def _adjust_sage(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[
     base = profile.erp_options.get("api_base_path")
     expected = SAGE_BASE[variant]
     effective = "/" + (base or SAGE_BASE["professional"]).strip("/")
-    orders, stock = flows["orders_export"], flows["stock_import"]
+    orders = flows["orders_export"]
     if variant == "standard":
         for call in STANDARD_ONLY_MISSING:
             orders.endpoints.append(
@@ -446,8 +507,9 @@ def _adjust_sage(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[
         )
     else:
         flows["fulfilment_import"].notes.append(
-            "Professional is on premise: sop_despatch_* exist only from the 22/08/2022 "
-            "release, PUT/DELETE sop_orders/{Id} from 08/11/2021; check the site's release"
+            "Professional is on premise: sop_despatch_* and sop_confirm_despatch exist only "
+            "from the 22/08/2022 release, PUT/DELETE sop_orders/{Id} from 08/11/2021; the "
+            "flow reads sop_order_despatch_line_views, check the site's release serves it"
         )
     if effective != expected:
         cause = (
@@ -460,9 +522,14 @@ def _adjust_sage(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[
             "404, the coverage check names it and both flows refuse to start. Set "
             f"erp.credentials.api_base_path = {expected}"
         )
-        for flow in (orders, stock):
+        for flow in flows.values():
+            if flow.status == "not-implemented":
+                continue
             flow.status = "unsupported"
-            flow.endpoints = [replace(e, availability="missing") for e in flow.endpoints]
+            flow.endpoints = [
+                e if e.call.startswith(MAGENTO_CALLS) else replace(e, availability="missing")
+                for e in flow.endpoints
+            ]
             flow.notes.append(text)
         warnings.append(text)
     if profile.erp_options.get("tax_codes"):
@@ -514,12 +581,17 @@ def _adjust_bc(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[st
             "itemLedgerEntries with locationCode (erp.credentials.stock_api)"
         ]
         warnings.append(gap)
+        _bc_shipments_without_ledger(flows["fulfilment_import"], locations)
     elif route != DEFAULT_STOCK_API:
         stock.endpoints[1] = Endpoint(f"GET api/{route}/.../itemLedgerEntries (custom page)")
         stock.needs = [
             f"custom API page api/{route} with itemLedgerEntries exposing entryNo, itemNo, "
             "locationCode and quantity; it is checked against $metadata at start and per "
             "answer (FM-D03)"
+        ]
+        flows["fulfilment_import"].needs = [
+            f"custom API page api/{route} with itemLedgerEntries (documentNo, locationCode): "
+            "the Sale entries give each shipment's locations"
         ]
     if profile.erp_options.get("environment_type", "Production").lower() == "any":
         warnings.append("environment_type any: the environment check (FM-D01) is off")
@@ -530,23 +602,45 @@ def _adjust_bc(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[st
     _needs_locations(flows, profile)
 
 
+def _bc_shipments_without_ledger(shipments: FlowFit, locations: set[str]) -> None:
+    """stock_api v2.0: shipment lines have no location and there is no ledger route."""
+    shipments.endpoints = [e for e in shipments.endpoints if "itemLedgerEntries" not in e.call]
+    shipments.needs = []
+    if len(locations) <= 1:
+        shipments.status = "partial"
+        shipments.notes.append(
+            "stock_api v2.0: no ledger route, so the shipment lines are used, which works "
+            "only while the company has one location (GET locations; more: CoverageGap)"
+        )
+    else:
+        shipments.status = "unsupported"
+        shipments.notes.append(
+            f"stock_api v2.0: shipment lines carry no location and {len(locations)} locations "
+            "are mapped, so the flow refuses (CoverageGap) rather than guess the source"
+        )
+
+
 def _adjust_legacy(flows: dict[str, FlowFit], profile: FitProfile, warnings: list[str]) -> None:
-    accounts = flows["accounts"]
+    orders = flows["orders_export"]
     if not profile.mapping.accounts and not profile.mapping.default_customer:
-        accounts.status = "unsupported"
-        accounts.notes.append(
+        orders.status = "needs-setup"
+        orders.needs.append("mapping.accounts or mapping.default_customer")
+        orders.notes.append(
             "the profile has neither mapping.accounts nor mapping.default_customer: every "
             "order would be held (the ERP has no customer lookup)"
         )
-        flows["orders_export"].status = "needs-setup"
-        flows["orders_export"].needs.append("mapping.accounts or mapping.default_customer")
     elif not profile.mapping.default_customer:
-        accounts.notes.append(
+        orders.notes.append(
             "no default_customer: orders from customers outside mapping.accounts are held"
         )
-    else:
-        accounts.status = "supported"
     options = profile.erp_options
+    if options.get("lookup") == "ledger":
+        state = flows["order_state"]
+        state.status = "unsupported"
+        state.notes.append(
+            "lookup ledger: the connector reads no order states without the SOAP lookup, so "
+            "ERP cancellations do not reach Magento"
+        )
     transport = options.get("transport", "soap")
     if transport == "files" and options.get("lookup") == "ledger":
         warnings.append(
@@ -571,6 +665,42 @@ ADJUST: dict[str, Adjust] = {
 }
 
 
+def _apply_flow_settings(erp: str, flows: dict[str, FlowFit], profile: FitProfile) -> None:
+    """The profile's ``flows``: the direction of returns, prices and accounts, and flows it
+    turns off."""
+    settings = {name: _settings(profile, entity) for name, entity in FLOW_ENTITIES.items()}
+    if settings["returns"].owner("returns") == "erp":
+        flows["returns"] = _flow_fit("returns", REVERSE_RETURNS[erp])
+        flows["returns"].notes.insert(
+            0, "flows.returns.source_of_truth erp: ERP credit notes become Magento credit memos"
+        )
+    if settings["prices"].owner("prices") == "magento":
+        flows["prices"].status = "not-implemented"
+        flows["prices"].notes.insert(
+            0,
+            "flows.prices.source_of_truth magento: no flow writes Magento prices into the "
+            "ERP, and the ERP price import is off",
+        )
+    if settings["accounts"].owner("accounts") == "erp":
+        flows["accounts"].notes.insert(
+            0,
+            "flows.accounts.source_of_truth erp: companies are only bound to accounts found "
+            "by reference or e-mail, never created",
+        )
+    for name, flow_settings in settings.items():
+        if not flow_settings.enabled:
+            flows[name].notes.insert(
+                0,
+                f"turned off by the profile (flows.{FLOW_ENTITIES[name]}.enabled: false): "
+                "the engine does not run it",
+            )
+
+
+def _settings(profile: FitProfile, entity: str) -> FlowSettings:
+    found: FlowSettings | None = profile.flows.get(entity)  # type: ignore[call-overload]
+    return found if found is not None else FlowSettings()
+
+
 # -- running it ------------------------------------------------------------------------------
 def run_fit(
     erp: str,
@@ -587,6 +717,7 @@ def run_fit(
     loaded = load_profile(profile, erp) if profile is not None else parse_profile({}, erp)
     flows = {name: _flow_fit(name, CAPABILITIES[erp][name]) for name in FLOWS}
     warnings: list[str] = []
+    _apply_flow_settings(erp, flows, loaded)
     ADJUST[erp](flows, loaded, warnings)
     risks = _risks(erp, flows, run_scenarios, seed, only)
     variant = loaded.variant or (VARIANTS[erp][0] if erp in VARIANTS else None)
@@ -651,7 +782,7 @@ def render_markdown(report: FitReport) -> str:
     idem = report.idempotency
     lines += [
         "",
-        "## Idempotency",
+        "## Idempotency of the order export",
         "",
         f"**{idem.mechanism}** on `{idem.field}` (native: {'yes' if idem.native else 'no'}, "
         f"unique: {'yes' if idem.unique else 'no'}). {idem.detail}",
@@ -673,6 +804,9 @@ def render_markdown(report: FitReport) -> str:
             lines.append("")
         lines += [f"- needs: {n}" for n in flow.needs]
         lines += [f"- {n}" for n in flow.notes]
+        if flow.idempotency:
+            lines.append(f"- idempotency: {flow.idempotency}")
+        lines += [f"- risk: {n}" for n in flow.known_risks]
         if flow.risks:
             lines.append(f"- guarded by: {', '.join(flow.risks)}")
         if flow.sources:
@@ -721,6 +855,8 @@ def _flow_section(flow: FlowFit) -> str:
         else ""
     )
     needs = [f"needs: {n}" for n in flow.needs]
+    idempotency = [f"idempotency: {flow.idempotency}"] if flow.idempotency else []
+    known = [f"risk: {n}" for n in flow.known_risks]
     extra = []
     if flow.risks:
         extra.append(f"guarded by: {', '.join(flow.risks)}")
@@ -729,7 +865,8 @@ def _flow_section(flow: FlowFit) -> str:
     return (
         f"<section id='{html.escape(flow.flow)}'><h2>{_badge(flow.status)} "
         f"{html.escape(flow.title)}</h2><p class='muted'>{html.escape(STATUS_TEXT[flow.status])}"
-        f"</p>{table}{_ul(needs + flow.notes)}{_ul(extra, 'muted')}</section>"
+        f"</p>{table}{_ul(needs + flow.notes + idempotency + known)}{_ul(extra, 'muted')}"
+        "</section>"
     )
 
 
@@ -781,7 +918,7 @@ small,.muted{{color:#6e7781;font-size:.8rem}}
 <p>profile <code>{html.escape(report.profile or "(none)")}</code> · seed {report.seed} ·
 verdict {_badge(verdict if report.ok else "failed")} {html.escape(verdict)}</p>
 <table><tr><th>flow</th><th>status</th><th>needs</th></tr>{summary_rows}</table>
-<section><h2>Idempotency</h2>
+<section><h2>Idempotency of the order export</h2>
 <p><strong>{html.escape(idem.mechanism)}</strong> on <code>{html.escape(idem.field)}</code>
 (native: {"yes" if idem.native else "no"}, unique: {"yes" if idem.unique else "no"}).
 {html.escape(idem.detail)}</p></section>

@@ -90,7 +90,7 @@ Entity = Literal["orders", "stock", "prices", "accounts", "fulfilment", "returns
 System = Literal["magento", "erp"]
 
 # Who may own each entity, and the direction that follows from it.
-_ALLOWED_OWNERS: dict[str, tuple[System, ...]] = {
+ALLOWED_OWNERS: dict[str, tuple[System, ...]] = {
     "orders": ("magento",),
     "stock": ("erp",),
     "prices": ("erp", "magento"),
@@ -212,8 +212,8 @@ class EngineConfig(BaseModel):
     def _owners_allowed(self) -> EngineConfig:
         for entity, settings in self.flows.items():
             owner = settings.source_of_truth
-            if owner is not None and owner not in _ALLOWED_OWNERS[entity]:
-                allowed = " or ".join(_ALLOWED_OWNERS[entity])
+            if owner is not None and owner not in ALLOWED_OWNERS[entity]:
+                allowed = " or ".join(ALLOWED_OWNERS[entity])
                 raise ValueError(
                     f"flows.{entity}.source_of_truth: {owner!r} cannot own {entity} "
                     f"(allowed: {allowed})"
