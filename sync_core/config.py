@@ -152,6 +152,11 @@ class Policies(BaseModel):
         description="FM-G08: jobs in flight per remote system at most; the worker adapts below "
         "it on throttling (sync_core.concurrency). 1 runs jobs one after another",
     )
+    concurrency_gate: Literal["requests", "jobs"] = Field(
+        default="requests",
+        description="with max_concurrency > 1: the limit counts the ERP's requests in flight "
+        "(jobs may then run twice as many at once), or whole jobs",
+    )
     http_timeout_s: float = 30.0
     stock_batch_size: int = 500
     stock_via_async_bulk: bool = False
@@ -171,6 +176,12 @@ class Policies(BaseModel):
     credit_hold: Literal["hold", "reject"] = Field(
         default="hold",
         description="FM-T03: an order for an account on credit hold is held or rejected",
+    )
+    account_check_ttl_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="FM-T03: how long an ERP's answer that an account is not on hold is reused "
+        "for its next orders (0: asked before every order; a hold found is never reused)",
     )
     stock_check_ttl_s: float = Field(
         default=300.0,

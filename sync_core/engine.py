@@ -94,6 +94,7 @@ class Engine:
             rng=random.Random(f"{config.seed}:{name}"),
             breaker_threshold=policies.breaker_threshold,
             breaker_cooldown_s=policies.breaker_cooldown_s,
+            max_concurrency=policies.max_concurrency,
         )
         self.orders_schedule = Schedule(policies.orders_poll_s)
         self.stock_schedule = Schedule(policies.stock_poll_s)
@@ -117,6 +118,11 @@ class Engine:
         ]
         for flow, _ in self.optional:
             self.worker.handlers.update(flow.handlers())
+        if policies.max_concurrency > 1 and policies.concurrency_gate == "requests":
+            http = getattr(getattr(self.erp, "client", None), "http", None)
+            self.worker.gate_requests(
+                self.session, self.erp.system, config.erp.base_url, getattr(http, "classify", None)
+            )
 
     def tick(self, run_jobs: bool = True, run_schedules: bool = True) -> TickResult:
         """Run the scheduled pulls that are due (each under its lease), then the due jobs.

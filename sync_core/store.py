@@ -8,8 +8,9 @@ leaves each job either untouched or fully moved on.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -169,6 +170,11 @@ class Store:
     def __init__(self, url: str = "sqlite://") -> None:
         self.url = url
         self.engine: Engine = self._make_engine(url)
+        # SQLite takes one writer at a time and an in-memory database is one shared connection:
+        # the threads of one worker take turns (processes still rely on SQLite's own locks).
+        self._turns: AbstractContextManager[object] = (
+            nullcontext() if self.is_postgres else threading.RLock()
+        )
         metadata.create_all(self.engine)
 
     @staticmethod
@@ -197,7 +203,7 @@ class Store:
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with self._turns, self.engine.begin() as conn:
             yield conn
 
     def close(self) -> None:
@@ -227,10 +233,13 @@ class Store:
         except IntegrityError:
             return False
 
-    def claim(self, owner: str, now: datetime, lease_s: float, limit: int) -> list[Job]:
-        """Lease up to ``limit`` due jobs (pending, or running with an expired lease)."""
+    def claim(
+        self, owner: str, now: datetime, lease_s: float, limit: int, due_by: datetime | None = None
+    ) -> list[Job]:
+        """Lease up to ``limit`` due jobs (pending, or running with an expired lease); only
+        jobs due at ``due_by`` (default ``now``) count as due."""
         due = or_(
-            and_(jobs.c.status == "pending", jobs.c.next_attempt_at <= now),
+            and_(jobs.c.status == "pending", jobs.c.next_attempt_at <= (due_by or now)),
             and_(jobs.c.status == "running", jobs.c.lease_until <= now),
         )
         query = select(jobs).where(due).order_by(jobs.c.next_attempt_at, jobs.c.id).limit(limit)

@@ -1,18 +1,40 @@
 """The worker: claim due jobs under a lease, run their handler, and let the error class decide
 what happens next (done, retry with backoff, or dead letter). A per-system circuit breaker
 stops calls to a system that keeps failing; jobs wait without burning attempts.
+
+With ``max_concurrency`` above 1 the jobs run on a thread pool (ERP calls are I/O bound), at
+most as many per system as its :class:`~sync_core.concurrency.AdaptiveLimit` allows now:
+throttling shrinks it, successes grow it back (FM-G08). After :meth:`Worker.gate_requests` the
+limit gates that system's HTTP requests instead, and more of its jobs may run at once. Each job
+keeps its own lease and fencing token; the breaker and the counters are shared under a lock.
+With ``max_concurrency`` 1 the jobs run one after another on the calling thread.
+
+Jobs are claimed one at a time, when a thread is free for one, so several workers sharing a
+store split the due jobs between them instead of one worker leasing a whole batch.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import requests
 
 from sync_core.circuit import CircuitBreaker
 from sync_core.clock import Clock
+from sync_core.concurrency import (
+    AdaptiveLimit,
+    Outcome,
+    SystemLimits,
+    Ticket,
+    classified_throttling,
+    gate_requests,
+)
 from sync_core.errors import (
     CircuitOpen,
     PermanentError,
@@ -26,6 +48,9 @@ from sync_core.store import Job, LeaseLost, Store
 log = logging.getLogger("sync_core.worker")
 
 Handler = Callable[[Job], str]
+JOBS_PER_REQUEST_SLOT = 2
+"""When a system's requests are gated (not its jobs), this many jobs per request slot may run:
+the rest of a job's time goes to Magento and the store."""
 
 
 @dataclass
@@ -50,55 +75,153 @@ class Worker:
     breaker_threshold: int = 5
     breaker_cooldown_s: float = 60.0
     stats: WorkerStats = field(default_factory=WorkerStats)
+    max_concurrency: int = 1
+    limits: SystemLimits | None = None
+    request_gated: set[str] = field(default_factory=set)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def breaker(self, system: str) -> CircuitBreaker:
-        if system not in self.breakers:
-            self.breakers[system] = CircuitBreaker(
-                system, self.breaker_threshold, self.breaker_cooldown_s
-            )
-        return self.breakers[system]
+        with self._lock:
+            if system not in self.breakers:
+                self.breakers[system] = CircuitBreaker(
+                    system, self.breaker_threshold, self.breaker_cooldown_s
+                )
+            return self.breakers[system]
+
+    def gate(self, system: str) -> AdaptiveLimit:
+        """The adaptive concurrency limit of ``system`` (capped at ``max_concurrency``)."""
+        with self._lock:
+            if self.limits is None:
+                self.limits = SystemLimits(max(1, self.max_concurrency))
+            return self.limits.get(system)
+
+    def gate_requests(
+        self,
+        session: requests.Session,
+        system: str,
+        base_url: str,
+        classify: Callable[[requests.Response], object] | None = None,
+    ) -> None:
+        """Gate ``system``'s HTTP requests on ``session`` (rather than its jobs) with its
+        limit; ``classify`` is the vendor client's error classifier, so its concurrency-limit
+        errors count as throttling too. Its jobs may then run ``JOBS_PER_REQUEST_SLOT`` times
+        the maximum at once; the ERP still sees no more requests in flight than the limit."""
+        pool = JOBS_PER_REQUEST_SLOT * self.max_concurrency + 4
+        gate_requests(session, base_url, self.gate(system), classified_throttling(classify), pool)
+        with self._lock:
+            self.request_gated.add(system)
 
     def run_once(self, limit: int = 100) -> int:
-        """Run the jobs due now (at most ``limit``); return how many were claimed."""
-        jobs = self.store.claim(self.name, self.clock.now(), self.lease_s, limit)
-        for job in jobs:
-            self._run(job)
-        return len(jobs)
+        """Run the jobs due now (at most ``limit``); return how many were claimed.
 
-    def _run(self, job: Job) -> None:
+        Jobs are claimed one at a time, as a thread is free to start one, so workers sharing
+        the store split the work between them and a crash strands few leases. Only jobs due
+        when the run began are taken; a job met a second time (retried with no delay) ends
+        the run after it, as a fixed batch would have."""
+        start = self.clock.now()
+        if self.max_concurrency <= 1:
+            return self._run_serially(start, limit)
+        return self._run_concurrently(start, limit)
+
+    def _claim_one(self, start: datetime) -> Job | None:
+        jobs = self.store.claim(self.name, self.clock.now(), self.lease_s, 1, due_by=start)
+        return jobs[0] if jobs else None
+
+    def _run_serially(self, start: datetime, limit: int) -> int:
+        seen: set[int] = set()
+        while len(seen) < limit and (job := self._claim_one(start)) is not None:
+            self._run(job)
+            if job.id in seen:
+                return len(seen) + 1
+            seen.add(job.id)
+        return len(seen)
+
+    def _run_concurrently(self, start: datetime, limit: int) -> int:
+        """Keep up to the pool's threads busy; a job of a system whose jobs are gated waits
+        for a slot of its limit before it is handed over. Waits for all of them; an
+        unexpected exception surfaces after the rest ran."""
+        widen = JOBS_PER_REQUEST_SLOT if self.request_gated else 1
+        threads = self.max_concurrency * widen
+        free = threading.Semaphore(threads)
+        futures: list[Future[None]] = []
+        seen: set[int] = set()
+        with ThreadPoolExecutor(threads, thread_name_prefix=f"{self.name}-job") as pool:
+            while len(futures) < limit:
+                free.acquire()
+                job = self._claim_one(start)
+                if job is None:
+                    free.release()
+                    break
+                futures.append(self._submit(pool, job, free))
+                if job.id in seen:
+                    break
+                seen.add(job.id)
+        for future in futures:
+            future.result()
+        return len(futures)
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, job: Job, free: threading.Semaphore
+    ) -> Future[None]:
+        gate: AdaptiveLimit | None = None
+        ticket: Ticket | None = None
+        if job.system not in self.request_gated:  # else its requests wait for a slot
+            gate = self.gate(job.system)
+            ticket = gate.acquire()
+        future = pool.submit(self._run_gated, job, gate, ticket)
+        future.add_done_callback(lambda _: free.release())
+        return future
+
+    def _run_gated(self, job: Job, gate: AdaptiveLimit | None, ticket: Ticket | None) -> None:
+        outcome: Outcome = "neutral"
+        try:
+            outcome = self._run(job)
+        finally:
+            if gate is not None and ticket is not None:
+                gate.release(ticket, outcome)
+
+    def _run(self, job: Job) -> Outcome:
         breaker = self.breaker(job.system)
         now = self.clock.now()
         try:
-            if not breaker.allow(now):
-                raise CircuitOpen(job.system, breaker.retry_in(now))
+            with self._lock:
+                if not breaker.allow(now):
+                    raise CircuitOpen(job.system, breaker.retry_in(now))
             handler = self.handlers[job.flow]
             self.store.renew(job, now, self.lease_s)  # a long batch must not outlive a lease
             detail = handler(job)
         except LeaseLost:
-            self.stats.lease_lost += 1
-            return
+            self._count("lease_lost")
+            return "neutral"
         except CircuitOpen as exc:
             self._defer(job, exc)
-            return
+            return "neutral"
         except SyncError as exc:
             self._failed(job, breaker, exc)
-            return
-        breaker.success()
+            return "throttled" if isinstance(exc, Throttled) else "neutral"
+        with self._lock:
+            breaker.success()
         self._settle(lambda: self.store.complete(job, self.clock.now(), detail))
-        self.stats.completed += 1
+        self._count("completed")
+        return "ok"
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            setattr(self.stats, name, getattr(self.stats, name) + 1)
 
     def observe(self, system: str, exc: SyncError) -> None:
         """Let a failure of any call to ``system`` steer its breaker: Retry-After pauses every
         call to it; other retryable failures count towards opening the circuit."""
         breaker = self.breaker(system)
         now = self.clock.now()
-        if isinstance(exc, Throttled):
-            if exc.retry_after:
-                breaker.pause(now + timedelta(seconds=exc.retry_after))
-        elif isinstance(exc, RetryableError):
-            breaker.failure(now)
-        else:
-            breaker.success()  # the system answered; the record is what is wrong
+        with self._lock:
+            if isinstance(exc, Throttled):
+                if exc.retry_after:
+                    breaker.pause(now + timedelta(seconds=exc.retry_after))
+            elif isinstance(exc, RetryableError):
+                breaker.failure(now)
+            else:
+                breaker.success()  # the system answered; the record is what is wrong
 
     def _failed(self, job: Job, breaker: CircuitBreaker, exc: SyncError) -> None:
         now = self.clock.now()
@@ -116,14 +239,14 @@ class Worker:
                     job, now, now + timedelta(seconds=delay), exc.message, exc.reason
                 )
             )
-            self.stats.retried += 1
+            self._count("retried")
             return
         self._dead(job, exc.reason, exc.message)
 
     def _dead(self, job: Job, reason_class: str, reason: str) -> None:
         log.warning("dead-lettered %s %s: %s", job.flow, job.entity_key, reason)
         self._settle(lambda: self.store.dead_letter(job, self.clock.now(), reason_class, reason))
-        self.stats.dead_lettered += 1
+        self._count("dead_lettered")
 
     def _defer(self, job: Job, exc: CircuitOpen) -> None:
         now = self.clock.now()
@@ -133,10 +256,10 @@ class Worker:
                 job, now, at, exc.message, exc.reason, count_attempt=False
             )
         )
-        self.stats.deferred += 1
+        self._count("deferred")
 
     def _settle(self, action: Callable[[], object]) -> None:
         try:
             action()
         except LeaseLost:
-            self.stats.lease_lost += 1
+            self._count("lease_lost")

@@ -19,6 +19,7 @@ Magento sends the order through the export again, policies and all (see ``Orders
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from sync_core.clock import Clock
@@ -59,6 +60,8 @@ class OrderPolicies:
     ) -> None:
         self.erp_name = str(getattr(erp, "system", "erp"))
         self.policies = policies
+        self.clock = clock
+        self._not_held: dict[str, datetime] = {}  # customer -> when the ERP said "not held"
         self.checks = checks_for(erp)
         self.actions = MagentoOrderActions(magento)
         mapping = getattr(erp, "mapping", None)
@@ -73,7 +76,7 @@ class OrderPolicies:
     def before_create(self, order: Order) -> str | None:
         """Raise :class:`PolicyStop` when the order must not be created; else the backorder
         note to add to the write-back comment (None when the ERP has the stock)."""
-        held = self.checks.account_hold(order)
+        held = self._account_hold(order)
         if held is not None:
             raise self._credit(order, held)
         shortfalls = self.stock.shortfalls(order)
@@ -87,6 +90,20 @@ class OrderPolicies:
                 f"order {order.increment_id} held: {self.erp_name} lacks stock for {text}",
             )
         return f"backordered in {self.erp_name}: {text}"
+
+    def _account_hold(self, order: Order) -> str | None:
+        """The ERP's answer, or a recent "not held" for the same customer when the profile
+        allows reusing it (``account_check_ttl_s``)."""
+        ttl, now = self.policies.account_check_ttl_s, self.clock.now()
+        seen = self._not_held.get(order.customer_email)
+        if ttl and seen is not None and (now - seen).total_seconds() < ttl:
+            return None
+        held = self.checks.account_hold(order)
+        if held is None:
+            self._not_held[order.customer_email] = now
+        else:
+            self._not_held.pop(order.customer_email, None)
+        return held
 
     def refused(self, order: Order, error: BusinessHold) -> PolicyStop | None:
         """The policy stop for an ERP refusal naming a held account, else None."""

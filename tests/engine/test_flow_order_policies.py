@@ -4,7 +4,7 @@ decisions and their wording (unit), and the flows in-process against the fakes."
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -344,3 +344,38 @@ def test_order_state_flow_is_optional(netsuite: World) -> None:
     cut.engine.config = cut.config.model_copy(update={"flows": off})
     assert attach(cut.engine) is None
     cut.close()
+
+
+class CountingHolds(StubChecks):
+    def __init__(self) -> None:
+        super().__init__({("ITEM-A", "1"): 100})
+        self.asked = 0
+
+    def account_hold(self, order: Order) -> str | None:
+        self.asked += 1
+        return self.held
+
+
+def test_account_hold_is_asked_before_every_order_by_default() -> None:
+    checks = CountingHolds()
+    rules = policies(checks)
+    for n in range(3):
+        rules.before_create(order(("SKU-A", 1), increment=f"00000000{n}"))
+    assert checks.asked == 3
+
+
+def test_a_not_held_answer_is_reused_within_the_ttl_but_a_hold_never_is() -> None:
+    checks = CountingHolds()
+    rules = policies(checks, account_check_ttl_s=300)
+    clock = Frozen()
+    rules.clock = clock
+    rules.before_create(order(("SKU-A", 1)))
+    rules.before_create(order(("SKU-A", 1)))
+    assert checks.asked == 1  # the second order reused "not held"
+    clock.at = NOW + timedelta(minutes=6)
+    checks.held = "account C1 is on credit hold"
+    with pytest.raises(PolicyStop):
+        rules.before_create(order(("SKU-A", 1)))
+    with pytest.raises(PolicyStop):
+        rules.before_create(order(("SKU-A", 1)))
+    assert checks.asked == 3  # a hold found is asked again every time

@@ -1,0 +1,498 @@
+"""Throughput under an ERP's limits (FM-G08), for ``erp-harness bench``.
+
+Magento and the ERP fake are served on 127.0.0.1 (wall clock, waitress threads), the ERP's API
+with ``latency_s`` of latency and a cap of ``cap`` requests in flight (the fake's
+``concurrency_cap``: the rest get the vendor's concurrency error). ``orders`` paid orders wait
+in Magento; a connector then runs until every one is in the ERP.
+
+:func:`erp_limit_efficiency`: builtin (the engine, ``max_concurrency`` = ``cap``, its ERP
+requests gated by the adaptive limit, NetSuite's one-request upsert) in this process, against
+the most any client can do, ``cap / latency_s`` orders a second with one request per order;
+ERP requests per order; and the same for naive, whose efficiency over builtin's is
+``naive_vs_builtin``.
+
+:func:`pg_workers`: 1 and then 4 engine worker processes (``erp-harness engine worker``, each
+``max_concurrency`` 1, started as :mod:`scenarios.soak` starts them) sharing one PostgreSQL
+store; orders a second each, between the 10th and 90th percentile of the completed exports
+(start-up and tail left out), and the ratio.
+
+Every run is judged by the fakes' state: each order in the ERP exactly once. Figures depend
+on the machine; each dict carries its inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import requests
+import yaml
+from requests.adapters import HTTPAdapter
+from sqlalchemy import select
+
+from fakes import FakeFleet, WallClock, create_fake
+from fakes.core.fake import CONTROL_PREFIX, Fake
+from fakes.core.server import FakeServers, serve
+from scenarios import soak
+from scenarios.connectors.naive import PAGE_SIZE as NAIVE_PAGE_SIZE
+from scenarios.connectors.naive import NaiveConnector
+from scenarios.world import World, default_profile
+from sync_core.config import parse_config
+from sync_core.engine import Engine
+from sync_core.store import Store, audit, metadata
+
+ERP = "netsuite"
+LATENCY_S = 0.05
+CAP = 8
+API = f"^(?!{re.escape(CONTROL_PREFIX)})"  # every vendor route, not the control plane
+# Schedules other than the order poll stay out of the measured window (they ran at warm-up).
+QUIET = {"stock_poll_s": 86_400.0, "fulfilment_poll_s": 86_400.0, "reconcile_s": 86_400.0}
+ENGINE_POLICIES: dict[str, Any] = {
+    **QUIET,
+    "orders_poll_s": 5.0,
+    "overlap_s": 60.0,
+    "retry_base_s": 0.05,
+    "retry_cap_s": 1.0,
+    "max_attempts": 40,
+    "breaker_cooldown_s": 1.0,
+    "lease_s": 60.0,
+    "http_timeout_s": 10.0,
+    # a customer's "not on credit hold" answer serves its orders for 5 minutes (a hold found
+    # is asked again every time): the NetSuite upsert path at one request per order
+    "account_check_ttl_s": 300.0,
+    "stock_check_ttl_s": 300.0,
+}
+UPSERT = {"create_via": "upsert"}
+
+
+@dataclass
+class Limits:
+    """The ERP fake's limits and what they saw."""
+
+    latency_s: float
+    cap: int
+    since: int = 0  # the ERP's journal entry when the limits came in
+
+    def __post_init__(self) -> None:
+        if self.latency_s <= 0:
+            raise ValueError(
+                f"latency_s must be above 0 (the limit is cap / latency), got {self.latency_s}"
+            )
+        if self.cap < 1:
+            raise ValueError(f"cap must be at least 1, got {self.cap}")
+
+    def add_to(self, fake: Fake) -> None:
+        self.since = fake.journal.last_seq
+        fake.add_fault(
+            {
+                "id": "bench-latency",
+                "target": {"path": API},
+                "effect": {"kind": "latency", "delay_s": self.latency_s},
+            }
+        )
+        fake.add_fault(
+            {
+                "id": "bench-cap",
+                "target": {"path": API},
+                "effect": {"kind": "concurrency_cap", "limit": self.cap, "retry_after_s": None},
+            }
+        )
+
+    def seen(self, fake: Fake) -> dict[str, Any]:
+        """ERP requests (refused ones too), peak in flight, peak attempted, refused, and the
+        requests by kind."""
+        cap = fake.faults.get("bench-cap")
+        if cap is None:
+            return {"requests": 0, "peak_in_flight": 0, "peak_attempted": 0, "rejected": 0}
+        return {
+            "requests": cap.matched,
+            "peak_in_flight": cap.peak_in_flight,
+            "peak_attempted": cap.peak_attempted,
+            "rejected": cap.rejected,
+            "by_kind": request_kinds(fake, self.since),
+        }
+
+
+RECORD_PATH = re.compile(r"/services/rest/(?:record/v1/(?P<record>[^/]+)|query/v1/(?P<query>\w+))")
+
+
+def request_kinds(fake: Fake, since: int) -> dict[str, int]:
+    """The ERP requests after journal entry ``since``, by method and record (or query)."""
+    kinds: dict[str, int] = {}
+    for entry in fake.entries(since):
+        found = RECORD_PATH.search(entry.path)
+        what = (found.group("record") or found.group("query")) if found else entry.path
+        key = f"{entry.method} {what}" + (" (refused)" if entry.status == 429 else "")
+        kinds[key] = kinds.get(key, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda item: -item[1]))
+
+
+@dataclass
+class Served:
+    fakes: dict[str, Fake]
+    servers: FakeServers
+    clock: WallClock
+    profile: dict[str, Any]
+    workdir: Path
+
+    @property
+    def magento(self) -> Fake:
+        return self.fakes["magento"]
+
+    @property
+    def erp(self) -> Fake:
+        return self.fakes[ERP]
+
+    def place(self, orders: int, seed: int) -> None:
+        rng = random.Random(f"bench:{seed}")
+        for _ in range(orders):
+            lines = [
+                {"sku": sku, "qty": rng.randint(1, 3)}
+                for sku in rng.sample(soak.SKUS, rng.randint(1, 3))
+            ]
+            self.magento.event("place_order", lines=lines)
+
+    def judge(self, store: Store | None = None) -> soak.Judgement:
+        dead = store.open_dead_letters() if store is not None else []
+        waiting = store.waiting_keys() if store is not None else []
+        return soak.judge(ERP, self.magento.state(), self.erp.state(), dead, waiting)
+
+
+@contextmanager
+def served(seed: int) -> Iterator[Served]:
+    """Magento and the ERP fake on 127.0.0.1, one dataset, one wall clock."""
+    clock = WallClock()
+    profile = default_profile(ERP)
+    fakes = {
+        name: create_fake(name, seed=seed, clock=clock, profile=profile)
+        for name in ("magento", ERP)
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="erp-bench-"))
+    try:
+        with serve(fakes) as servers:
+            yield Served(fakes, servers, clock, profile, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def engine_settings(s: Served, store_url: str, **policies: Any) -> dict[str, Any]:
+    ready = s.servers.ready()
+    return {
+        "magento": {
+            "base_url": ready["magento"]["base_url"],
+            "integration_token": ready["magento"]["credentials"]["integration_token"],
+        },
+        "erp": {
+            "kind": ERP,
+            "base_url": ready[ERP]["base_url"],
+            "credentials": {k: str(v) for k, v in ready[ERP]["credentials"].items()},
+            "options": dict(UPSERT),
+        },
+        "mapping": {k: v for k, v in s.profile.items() if k in ("items", "locations", "accounts")},
+        "policies": {**ENGINE_POLICIES, "lookup_before_create": "after_failure", **policies},
+        "store_url": store_url,
+    }
+
+
+def _session(threads: int) -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=threads + 4)
+    session.mount("http://", adapter)
+    return session
+
+
+def run_builtin(
+    orders: int,
+    limits: Limits,
+    seed: int = 0,
+    bound_s: float = 120.0,
+    gate_requests: bool = True,
+) -> dict[str, Any]:
+    """The engine in this process, ``max_concurrency`` = the cap, until every order is done;
+    ``gate_requests``: the limit gates the ERP's requests, not whole jobs."""
+    with served(seed) as s:
+        config = parse_config(
+            engine_settings(
+                s,
+                f"sqlite:///{s.workdir / 'engine.db'}",
+                max_concurrency=limits.cap,
+                concurrency_gate="requests" if gate_requests else "jobs",
+            ),
+            "bench",
+        )
+        engine = Engine(config, session=_session(2 * limits.cap), name="bench")
+        try:
+            engine.tick()  # warm up: the scheduled pulls, with nothing to sync yet
+            limits.add_to(s.erp)
+            s.place(orders, seed)
+            engine.orders_schedule.next_at = None  # poll now: the orders are waiting
+            seconds = _drive(engine, orders, bound_s)
+            verdict = s.judge(engine.store)
+            adapted = engine.worker.gate(ERP).snapshot()
+        finally:
+            engine.close()
+        return _figures("builtin", orders, seconds, verdict, limits.seen(s.erp), limits) | {
+            "limit": adapted
+        }
+
+
+def _drive(engine: Engine, orders: int, bound_s: float) -> float:
+    """Tick until every job is done or dead; the seconds it took."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < bound_s:
+        result = engine.tick()
+        counts = engine.store.job_counts()
+        finished = counts.get("done", 0) + counts.get("dead", 0)
+        if finished >= orders and not counts.get("pending") and not counts.get("running"):
+            break
+        if result.jobs == 0:
+            wait = (engine.next_wakeup() - engine.clock.now()).total_seconds()
+            time.sleep(min(max(wait, 0.01), 0.2))
+    return time.perf_counter() - started
+
+
+def run_naive(orders: int, limits: Limits, seed: int = 0) -> dict[str, Any]:
+    """The naive cron script: one cycle over every new order, one order after another."""
+    with served(seed) as s:
+        world = World(
+            ERP, seed, cast(Any, s.clock), FakeFleet(s.fakes), s.profile, s.workdir / "naive"
+        )
+        naive = NaiveConnector(world)
+        try:
+            naive.cycle()  # warm up, as builtin does; its state file now says "now"
+            s.clock.advance(2.0)  # orders come strictly after the last run
+            limits.add_to(s.erp)
+            s.place(orders, seed)
+            started = time.perf_counter()
+            naive.cycle()
+            seconds = time.perf_counter() - started
+        finally:
+            naive.close()
+        verdict = s.judge()
+        return _figures("naive", orders, seconds, verdict, limits.seen(s.erp), limits)
+
+
+def _figures(
+    name: str,
+    orders: int,
+    seconds: float,
+    verdict: soak.Judgement,
+    seen: dict[str, Any],
+    limits: Limits,
+    timed: int | None = None,
+) -> dict[str, Any]:
+    """The figures of one run; ``timed`` orders took ``seconds`` (default: all delivered)."""
+    per_s = (verdict.delivered if timed is None else timed) / seconds if seconds else 0.0
+    ceiling = limits.cap / limits.latency_s
+    return {
+        "connector": name,
+        "orders": orders,
+        "seconds": round(seconds, 3),
+        "orders_per_s": round(per_s, 2),
+        "erp_limit_efficiency": round(per_s / ceiling, 3),
+        "erp_requests_per_order": round(seen["requests"] / orders, 3) if orders else None,
+        "erp_slot_utilisation": round(seen["requests"] / seconds / ceiling, 3) if seconds else 0.0,
+        "delivered": verdict.delivered,
+        "lost": verdict.lost,
+        "duplicated": verdict.duplicated,
+        "dead_lettered": verdict.dead_lettered,
+        "erp": seen,
+    }
+
+
+def naive_default(orders: int) -> int:
+    """A fifth of ``orders`` (at least 5), never a whole number of naive's pages: on a full
+    last page naive asks for the next, gets the last one again (Magento's paging, FM-G13) and
+    loops on it, which is a flaw the scenarios show, not a speed."""
+    count = max(5, orders // 5)
+    return count + 1 if count % NAIVE_PAGE_SIZE == 0 else count
+
+
+def erp_limit_efficiency(
+    orders: int = 200,
+    latency_s: float = LATENCY_S,
+    cap: int = CAP,
+    seed: int = 0,
+    naive_orders: int | None = None,
+) -> dict[str, Any]:
+    """builtin's and naive's order throughput against the limit ``cap / latency_s``. naive
+    works one order after another: ``naive_orders`` (default a fifth of ``orders``, at least
+    5) keeps its run short; a rate does not depend on the count."""
+    naive_count = naive_orders if naive_orders is not None else naive_default(orders)
+    builtin = run_builtin(orders, Limits(latency_s, cap), seed)
+    naive = run_naive(naive_count, Limits(latency_s, cap), seed)
+    return {
+        "inputs": {
+            "erp": ERP,
+            "orders": orders,
+            "naive_orders": naive_count,
+            "latency_s": latency_s,
+            "cap": cap,
+            "limit_orders_per_s": round(cap / latency_s, 2),
+            "seed": seed,
+            "builtin": {"max_concurrency": cap, "erp_options": UPSERT},
+            "machine": machine(),
+        },
+        "builtin": builtin,
+        "naive": naive,
+        "erp_limit_efficiency": builtin["erp_limit_efficiency"],
+        "requests_per_order": builtin["erp_requests_per_order"],
+        "naive_vs_builtin": _ratio(naive["erp_limit_efficiency"], builtin["erp_limit_efficiency"]),
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures depend on: the cores and how busy they were (1-minute load)."""
+    return {"cpus": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)}
+
+
+def throughput_bench(
+    orders: int = 200,
+    latency_s: float = LATENCY_S,
+    cap: int = CAP,
+    seed: int = 0,
+    pg_url: str | None = None,
+    pg_orders: int = 120,
+) -> dict[str, Any]:
+    """Both benchmarks; ``pg_workers`` only with a PostgreSQL URL (else it says why not)."""
+    result: dict[str, Any] = {
+        "erp_limit_efficiency": erp_limit_efficiency(orders, latency_s, cap, seed)
+    }
+    if pg_url:
+        result["pg_workers"] = pg_workers(pg_url, pg_orders, latency_s, cap, seed)
+    else:
+        result["pg_workers"] = {"skipped": "no PostgreSQL store URL (HARNESS_PG_URL)"}
+    return result
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+# -- many worker processes on PostgreSQL -------------------------------------------------------
+
+
+def pg_workers(
+    store_url: str,
+    orders: int = 120,
+    latency_s: float = LATENCY_S,
+    cap: int = CAP,
+    seed: int = 0,
+    counts: tuple[int, ...] = (1, 4),
+    bound_s: float = 90.0,
+) -> dict[str, Any]:
+    """Orders a second of 1 and of 4 worker processes sharing ``store_url`` (PostgreSQL)."""
+    runs = [_pg_run(store_url, n, orders, Limits(latency_s, cap), seed, bound_s) for n in counts]
+    return {
+        "inputs": {
+            "erp": ERP,
+            "orders": orders,
+            "latency_s": latency_s,
+            "cap": cap,
+            "store": re.sub(r"//[^@/]*@", "//***@", store_url),
+            "seed": seed,
+            "worker": {"max_concurrency": 1, "erp_options": UPSERT},
+            "machine": machine(),
+        },
+        "runs": runs,
+        "ratio": _ratio(runs[-1]["orders_per_s"], runs[0]["orders_per_s"]),
+    }
+
+
+def _fresh(store_url: str) -> Store:
+    store = Store(store_url)
+    metadata.drop_all(store.engine)
+    metadata.create_all(store.engine)
+    return store
+
+
+def _pg_run(
+    store_url: str, workers: int, orders: int, limits: Limits, seed: int, bound_s: float
+) -> dict[str, Any]:
+    store = _fresh(store_url)
+    try:
+        with served(seed) as s:
+            limits.add_to(s.erp)
+            s.place(orders, seed)
+            pool = _start(s, store_url, workers, seed)
+            started = time.perf_counter()
+            try:
+                _wait(store, orders, bound_s)
+            finally:
+                pool.stop_all()
+            wall = time.perf_counter() - started
+            verdict = s.judge(store)
+            counted, seconds = _steady(store)
+            seen = limits.seen(s.erp)
+    finally:
+        store.close()
+    name = f"{workers} worker(s)"
+    figures = _figures(name, orders, seconds, verdict, seen, limits, counted)
+    return figures | {"workers": workers, "wall_s": round(wall, 2), "timed_orders": counted}
+
+
+def _start(s: Served, store_url: str, workers: int, seed: int) -> Any:
+    config, env = soak.write_config(s.workdir, ERP, s.servers.ready(), s.profile, store_url, seed)
+    _amend(config, lambda data: data.update(engine_settings_patch()))
+    logs = s.workdir / "logs"
+    logs.mkdir(exist_ok=True)
+    pool = soak.Workers(config, env, logs)
+    for slot in range(1, workers + 1):
+        pool.start(slot)
+    return pool
+
+
+def engine_settings_patch() -> dict[str, Any]:
+    return {
+        "policies": {
+            **soak.POLICIES,
+            **QUIET,
+            "lease_s": 60.0,
+            "lookup_before_create": "after_failure",
+        }
+    }
+
+
+def _amend(config: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    change(data)
+    data["erp"]["options"] = dict(UPSERT)
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _wait(store: Store, orders: int, bound_s: float) -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < bound_s:
+        counts = store.job_counts()
+        finished = counts.get("done", 0) + counts.get("dead", 0)
+        if finished >= orders and not counts.get("pending") and not counts.get("running"):
+            return
+        time.sleep(0.2)
+
+
+def _steady(store: Store) -> tuple[int, float]:
+    """Exports completed, and seconds, between the 10th and the 90th percentile of the
+    completion times: worker start-up (staggered over seconds) and the tail are not
+    throughput."""
+    with store.tx() as conn:
+        stamps = sorted(
+            row[0]
+            for row in conn.execute(
+                select(audit.c.at).where(
+                    audit.c.flow == "orders.export", audit.c.action == "complete"
+                )
+            )
+        )
+    if len(stamps) < 2:
+        return 0, 0.0
+    low, high = len(stamps) // 10, len(stamps) - 1 - len(stamps) // 10
+    return high - low, float((stamps[high] - stamps[low]).total_seconds())
