@@ -420,14 +420,15 @@ def save(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Sto
     """``POST /V1/orders``: update the columns given for an existing ``entity_id``.
 
     Without ``entity_id`` a new order is inserted from the entity; an ``entity_id`` that no
-    order has is an ``UPDATE`` of no row, which Magento answers with the entity it was sent.
+    order has is an ``UPDATE`` of no row, which Magento answers with the entity it was sent
+    (``items`` read back from the database: an empty list when none were sent).
     """
     entity_id = entity.get("entity_id")
     if entity_id is None:
         return _insert(sales, entity, now, default_store)
     order = sales.orders.get(int(entity_id))
-    if order is None:
-        return entity
+    if order is None:  # Order::getItems() loads the (empty) item collection when unset
+        return {**entity, "items": entity.get("items") or []}
     changes = {k: v for k, v in entity.items() if k not in EDITABLE_SKIP}
     increment_id = changes.get("increment_id", order["increment_id"])
     store_id = changes.get("store_id", order["store_id"])

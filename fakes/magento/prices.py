@@ -126,7 +126,7 @@ class PriceBook:
         if missing:
             text = "Requested product doesn't exist: %sku" if len(missing) == 1 else (
                 "Requested products don't exist: %sku")
-            raise NoSuchEntity(text, {"sku": ", ".join(missing)})
+            raise NoSuchEntity(text, {"sku": ", ".join(map(php_string, missing))})
         for sku in skus:
             self.costs.pop(_key(sku, 0), None)
         return True
