@@ -204,17 +204,35 @@ def demo(
 @app.command()
 def bench(
     erp: Annotated[str, typer.Option(help="ERP kind")] = "netsuite",
-    orders: Annotated[int, typer.Option(min=1, help="orders per measurement")] = 300,
+    orders: Annotated[int, typer.Option(min=1, help="orders per throughput measurement")] = 300,
+    skus: Annotated[int, typer.Option(min=1, help="SKUs for reconcile_scale")] = 1_000_000,
     seed: Annotated[int, typer.Option()] = 0,
+    only: Annotated[
+        str | None, typer.Option(help="only these figures: NAME[,NAME] (e.g. fake_overhead)")
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="small inputs; skips timing `erp-harness run`")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="also write JSON here")] = None,
 ) -> None:
-    """Measure in-process order throughput of builtin and naive, with their inputs."""
-    from scenarios.bench import run_bench
+    """The performance suite: each ratio measured side by side, with its inputs and target."""
+    from scenarios.bench import BenchOptions, check_only, run_bench
 
-    result = run_bench(erp, orders, seed)
-    typer.echo(json.dumps(result, indent=2))
+    logging.getLogger("sync_core").setLevel(logging.ERROR)
+    if erp not in ERP_KINDS:
+        raise typer.BadParameter(f"--erp must be one of: {', '.join(ERP_KINDS)}")
+    names = tuple(n.strip() for n in (only or "").split(",") if n.strip())
+    try:
+        check_only(names)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    options = BenchOptions(erp=erp, orders=orders, seed=seed, quick=quick, only=names, skus=skus)
+    result = run_bench(options, typer.echo)
     if json_out is not None:
         json_out.write_text(json.dumps(result, indent=2) + "\n")
+        typer.echo(f"json: {json_out}")
+    if result["errors"]:
+        raise typer.Exit(1)
 
 
 @app.command()
