@@ -75,7 +75,9 @@ class Ctx:
 
     def _sample(self) -> None:
         depth = getattr(self.connector, "queue_depth", None)
-        arrived = {increment for _, increment in self.judge_refs()} if self.placed_at else set()
+        arrived: set[str] = self.samples[-1]["arrived"] if self.samples else set()
+        if not set(self.placed_at) <= arrived:  # read the ERP only while orders are on the way
+            arrived = {increment for _, increment in self.judge_refs()}
         self.samples.append(
             {
                 "t": self.world.clock.now().timestamp(),

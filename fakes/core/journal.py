@@ -7,6 +7,7 @@ masked, and the bodies of a vendor's sensitive routes (token endpoints, logins) 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -53,10 +54,15 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
 
 
+@functools.lru_cache(maxsize=4096)
+def _secret_key(key: str) -> bool:
+    return SECRET_KEY.search(key) is not None
+
+
 def _mask(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            k: (REDACTED if SECRET_KEY.search(str(k)) and v not in (None, "") else _mask(v))
+            k: (REDACTED if _secret_key(str(k)) and v not in (None, "") else _mask(v))
             for k, v in value.items()
         }
     if isinstance(value, list):
@@ -69,7 +75,7 @@ def redact_body(body: bytes | str, sensitive: bool = False) -> str:
         return REDACTED if body else ""
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     stripped = text.lstrip()
-    if stripped[:1] in ("{", "["):
+    if stripped[:1] in ("{", "[") and SECRET_KEY.search(text):  # no such word: no such key
         with contextlib.suppress(ValueError):
             text = json.dumps(_mask(json.loads(text)), separators=(",", ":"))
     elif stripped.startswith("<"):

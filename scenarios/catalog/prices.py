@@ -26,7 +26,8 @@ from scenarios.flowviews.prices import (
 )
 from sync_core.flows.prices import FLOW, PricesFlow
 
-PRICE_RUN_S = 300.0  # the engine's price run is due every 300 s by default
+PRICE_RUN_S = 300.0  # these scenarios run prices every 300 s (the engine's default is hourly)
+PRICE_FLOW = {"prices": {"every_s": PRICE_RUN_S}}
 CENT = Decimal("0.01")
 
 
@@ -78,6 +79,7 @@ def _ledger(flow: PricesFlow | None) -> list[str]:
     invariant="the batch's diff can be previewed before it applies; a change above "
     "price_approval_pct waits for approval (nothing applied meanwhile); a rollback restores "
     "Magento's prices exactly and they stay restored",
+    flows=PRICE_FLOW,
 )
 def batch_preview_rollback(ctx: Ctx) -> list[str]:
     (a, pa), (b, pb), (c, pc) = products(ctx, 3)
@@ -144,6 +146,7 @@ def _periods(ctx: Ctx, price: Decimal) -> list[Period]:
     invariant="right after every run Magento charges the ERP's price of that moment; between "
     "runs it charges that price or the one of the last run (a change lags one run at most), "
     "never a price before its first day",
+    flows=PRICE_FLOW,
 )
 def effective_dates(ctx: Ctx) -> list[str]:
     ((sku, price),) = products(ctx, 1)
@@ -210,6 +213,7 @@ def _reject(ctx: Ctx, fault_id: str, count: int, trigger: dict[str, Any]) -> Non
     "the rejected prices vanish",
     invariant="per-item outcomes recorded (accepted + rejected + pending = submitted); every "
     "rejected price is sent again once Magento accepts it, or dead-lettered and reported",
+    flows=PRICE_FLOW,
 )
 def partial_price_batch(ctx: Ctx) -> list[str]:
     chosen = products(ctx, 6)

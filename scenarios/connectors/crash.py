@@ -18,6 +18,7 @@ class CrashingSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
+        self.trust_env = False  # in-process fakes and 127.0.0.1 only: never a proxy from env
         self.countdown: int | None = None
         self.after_send = True
 

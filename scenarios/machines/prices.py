@@ -42,7 +42,9 @@ class PriceBatches(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        world = build_world(self.erp, seed=0)
+        world = build_world(
+            self.erp, seed=0, connector_options={"flows": {"prices": {"every_s": RUN_S}}}
+        )
         self.ctx = Ctx(world, BuiltinConnector(world), random.Random(0))
         self.erp_prices = dict(products(self.ctx, SKUS))
         self.rolled_back: set[tuple[str, Decimal]] = set()

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 FLOW = "prices.import"
 ENTITY = "prices"
-DEFAULT_EVERY_S = 300.0
+DEFAULT_EVERY_S = 3600.0  # hourly unless flows.prices.every_s says otherwise
 MAX_REJECTIONS = 3
 T = TypeVar("T")
 
