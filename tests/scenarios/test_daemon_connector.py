@@ -43,6 +43,7 @@ def test_daemon_is_started_once_and_acknowledges_every_cycle() -> None:
         assert daemon.speaks_protocol
     finally:
         daemon.close()
+        world.close()
 
 
 def test_crash_point_kills_the_daemon_and_the_next_cycle_restarts_it() -> None:
@@ -57,6 +58,7 @@ def test_crash_point_kills_the_daemon_and_the_next_cycle_restarts_it() -> None:
         assert daemon.starts == 2
     finally:
         daemon.close()
+        world.close()
 
 
 def test_a_daemon_that_ignores_the_protocol_gets_bounded_cycles() -> None:
@@ -69,3 +71,4 @@ def test_a_daemon_that_ignores_the_protocol_gets_bounded_cycles() -> None:
         assert not daemon.speaks_protocol
     finally:
         daemon.close()
+        world.close()
