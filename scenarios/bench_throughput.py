@@ -458,6 +458,8 @@ def engine_settings_patch() -> dict[str, Any]:
             **QUIET,
             "lease_s": 60.0,
             "lookup_before_create": "after_failure",
+            "account_check_ttl_s": ENGINE_POLICIES["account_check_ttl_s"],
+            "stock_check_ttl_s": ENGINE_POLICIES["stock_check_ttl_s"],
         }
     }
 
