@@ -31,12 +31,16 @@ A delivery that cannot be applied now (an unmapped warehouse, a shipment Magento
 example an order on hold) keeps the cursor from moving past it, so it is tried again.
 
 Magento deducts the shipped quantity from the source; the stock flow writes absolute ERP
-figures. After a shipment the stock versions of the shipped SKU x source are reset, so the
-next stock run writes the ERP's figure again whatever the order of the two runs.
+figures. Until a part is shipped its quantities are *in transit* (``stock.IN_TRANSIT``): the
+ERP no longer counts them, so the stock flow adds them to the ERP's figure and Magento's source
+can still cover the shipment, however long Magento takes to accept it. After a shipment the
+stock versions of the shipped SKU x source are reset, so the next stock run writes the ERP's
+figure again whatever the order of the two runs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +51,7 @@ from sync_core.clock import Clock
 from sync_core.config import MappingConfig
 from sync_core.connectors.magento import MagentoClient
 from sync_core.errors import PermanentError
+from sync_core.flows.stock import IN_TRANSIT
 from sync_core.flows.stock import SCOPE as STOCK_SCOPE
 from sync_core.fulfilment_model import Shipment, ShipmentLine
 from sync_core.store import Store
@@ -262,6 +267,7 @@ class FulfilmentFlow:
             if existing is None:
                 existing = self._markers(entity_id)
             if marker(self.system, doc, source) in existing:
+                self._arrived(key)
                 result.already += 1
                 self.store.bind(
                     self.system, ENTITY, key, "", shipment.external_ref, self.clock.now(), "found"
@@ -316,6 +322,7 @@ class FulfilmentFlow:
             for number in shipment.tracking_numbers
         ]
         note = f"Shipped in {self.system} by delivery {doc} {marker(self.system, doc, source)}"
+        self._in_transit(key, source, order, plan)
         try:
             shipment_id = self.magento.ship(entity_id, items, tracks, source, note)
         except PermanentError as exc:
@@ -327,6 +334,7 @@ class FulfilmentFlow:
             )
             return False
         self._applied(order, plan)
+        self._arrived(key)
         self._restamp_stock(order, plan, source)
         self.store.bind(
             self.system,
@@ -353,6 +361,27 @@ class FulfilmentFlow:
             qty = plan.get(int(item["item_id"]))
             if qty:
                 item["qty_shipped"] = float(_num(item.get("qty_shipped")) + qty)
+
+    def _in_transit(
+        self, key: str, source: str, order: dict[str, Any], plan: dict[int, Decimal]
+    ) -> None:
+        """Before the POST: the ERP no longer counts these goods, Magento must until it ships
+        them, so the stock flow keeps them in the source (an ERP that delivered the last units
+        of a warehouse would otherwise leave Magento nothing to deduct, and the shipment would
+        be refused for ever)."""
+        skus: dict[str, float] = {}
+        for item in order.get("items") or []:
+            qty = plan.get(int(item["item_id"]))
+            if qty:
+                skus[str(item["sku"])] = skus.get(str(item["sku"]), 0.0) + float(qty)
+        parts = json.loads(self.store.cursor(IN_TRANSIT) or "{}")
+        parts[key] = {"source": source, "skus": skus}
+        self.store.set_cursor(IN_TRANSIT, json.dumps(parts, sort_keys=True), self.clock.now())
+
+    def _arrived(self, key: str) -> None:
+        parts = json.loads(self.store.cursor(IN_TRANSIT) or "{}")
+        if parts.pop(key, None) is not None:
+            self.store.set_cursor(IN_TRANSIT, json.dumps(parts, sort_keys=True), self.clock.now())
 
     def _restamp_stock(self, order: dict[str, Any], plan: dict[int, Decimal], source: str) -> None:
         skus = {str(i["sku"]) for i in order.get("items") or [] if int(i["item_id"]) in plan}

@@ -22,7 +22,20 @@ from sync_core.store import Store
 FLOW = "stock.import"
 SCOPE = "stock"
 BULKS = "stock.magento_bulks"
-BULKS = "stock.magento_bulks"
+IN_TRANSIT = "fulfilment.in_transit"
+"""Goods the ERP has delivered (so its figure no longer counts them) that Magento has not yet
+shipped (so its source must still hold them for the shipment to deduct): a cursor of JSON,
+``{"<delivery>@<source>": {"source": ..., "skus": {sku: qty}}}``, kept by the fulfilment flow."""
+
+
+def in_transit(store: Store) -> dict[str, Decimal]:
+    """``sku|source`` -> quantity delivered by the ERP and not yet shipped in Magento."""
+    totals: dict[str, Decimal] = {}
+    for part in json.loads(store.cursor(IN_TRANSIT) or "{}").values():
+        for sku, qty in part["skus"].items():
+            key = f"{sku}|{part['source']}"
+            totals[key] = totals.get(key, Decimal(0)) + Decimal(str(qty))
+    return totals
 
 
 @dataclass
@@ -89,9 +102,10 @@ class StockFlow:
     def run(self, fence: tuple[str, int] | None = None) -> StockResult:
         result = StockResult()
         pending: dict[str, tuple[dict[str, object], str]] = {}
+        transit = in_transit(self.store)
         for row in self.erp.stock_levels():
             result.read += 1
-            self._consider(row, pending, result)
+            self._consider(row, pending, result, transit)
         batch = list(pending.items())
         size = self.policies.stock_batch_size
         for start in range(0, len(batch), size):
@@ -159,6 +173,7 @@ class StockFlow:
         row: ErpStockRow,
         pending: dict[str, tuple[dict[str, object], str]],
         result: StockResult,
+        transit: dict[str, Decimal] | None = None,
     ) -> None:
         source = self.mapping.source_for(row.location)
         if source is None:
@@ -167,7 +182,8 @@ class StockFlow:
         sku = self.mapping.sku_for(row.item_code)
         key = f"{sku}|{source}"
         applied = self.store.version(SCOPE, key)
-        qty = max(Decimal(0), row.qty)
+        # what the ERP delivered and Magento has yet to ship stays in the source until then
+        qty = max(Decimal(0), row.qty) + (transit or {}).get(key, Decimal(0))
         stamp = f"{row.version}#{qty}"
         if applied == stamp:
             return
