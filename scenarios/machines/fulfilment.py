@@ -17,13 +17,10 @@ Shrinking (minutes: every attempt builds a world) runs only with ``HARNESS_SM_SH
 
 from __future__ import annotations
 
-import os
 import random
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -31,7 +28,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from scenarios.catalog.sap_fulfilment import judge_shipments, judge_tracking, magento_shipped
@@ -39,6 +35,7 @@ from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.erps import ErpSupport, support
 from scenarios.flowviews.fulfilment import FulfilmentView, view_for
+from scenarios.machines.replay import run_machine
 from scenarios.views import erp_stock
 from scenarios.world import build_world
 
@@ -257,29 +254,5 @@ def machine_for(erp: str, world_seed: int = 0) -> type[Fulfilment]:
 
 
 def run(erp: str, node: str) -> None:
-    """Run the machine against ``erp`` with the HARNESS_SM_* budget and seed; a failure carries
-    the command that replays it (``node`` is the pytest node id)."""
-    seed = int(os.environ.get("HARNESS_SM_SEED", "0"))
-    examples = int(os.environ.get("HARNESS_SM_EXAMPLES", "3"))
-    steps = int(os.environ.get("HARNESS_SM_STEPS", "10"))
-    shrink = os.environ.get("HARNESS_SM_SHRINK", "") == "1"
-    config = settings(
-        max_examples=examples,
-        stateful_step_count=steps,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, *([Phase.shrink] if shrink else [])],
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    machine = hypothesis_seed(f"{seed}:{erp}")(machine_for(erp, seed))
-    try:
-        run_state_machine_as_test(machine, settings=config)  # type: ignore[no-untyped-call]
-    except Exception as exc:
-        command = (
-            f"HARNESS_SM_SEED={seed} HARNESS_SM_EXAMPLES={examples} HARNESS_SM_STEPS={steps} "
-            f"python -m pytest '{node}'"
-        )
-        exc.add_note(f"replay: {command}")
-        if not shrink:
-            exc.add_note(f"minimal program (slow): HARNESS_SM_SHRINK=1 {command}")
-        raise
+    """Run the machine against ``erp`` (see :func:`scenarios.machines.replay.run_machine`)."""
+    run_machine(erp, node, machine_for)

@@ -4,6 +4,7 @@ that is both an order sink and a stock source (:mod:`sync_core.connectors.base`)
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Protocol
 
 import requests
@@ -41,3 +42,18 @@ def build_erp(config: EngineConfig, session: requests.Session) -> ErpConnector:
         raise UnsupportedErp(f"erp.kind {config.erp.kind!r} has no connector yet") from exc
     connector: ErpConnector = module.build(config, session)
     return connector
+
+
+def flow_module(kind: str, flow: str) -> ModuleType | None:
+    """The ERP package's module for an optional flow (``sync_core.connectors.<pkg>.<flow>``,
+    e.g. ``prices``), or None when the kind is unknown or its package has no such module."""
+    package = MODULES.get(kind)
+    if package is None:
+        return None
+    name = f"{package}.{flow}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None

@@ -37,7 +37,6 @@ without one (S/4HANA and legacy so far) has no account flow.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync_core.alerts import Alert
 from sync_core.connectors.magento.accounts import MagentoAccounts
+from sync_core.connectors.registry import flow_module
 from sync_core.errors import PermanentError
 from sync_core.flows.accounts_model import (
     APPROVED,
@@ -260,14 +260,8 @@ class AccountsFlow:
 
 def erp_adapter(engine: Engine) -> ErpAccounts | None:
     """The ERP package's account adapter (``sync_core.connectors.<pkg>.accounts``), if any."""
-    name = f"sync_core.connectors.{engine.config.erp.kind.replace('-', '_')}.accounts"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    adapter: ErpAccounts | None = module.build(engine)
+    module = flow_module(engine.config.erp.kind, "accounts")
+    adapter: ErpAccounts | None = None if module is None else module.build(engine)
     return adapter
 
 

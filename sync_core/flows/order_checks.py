@@ -19,7 +19,6 @@ defaults below apply (stock lookup, no account pre-check).
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,17 +30,9 @@ from typing import Any, Protocol
 from sync_core.clock import Clock
 from sync_core.config import MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.registry import flow_module
 from sync_core.errors import BusinessHold, SyncError, Throttled
 from sync_core.model import Order
-
-PACKAGES = {
-    "netsuite": "netsuite",
-    "sap-b1": "sap_b1",
-    "s4hana": "s4hana",
-    "sage200": "sage200",
-    "business-central": "business_central",
-    "legacy": "legacy",
-}
 
 
 class ErpOrderChecks(Protocol):
@@ -82,19 +73,9 @@ class DefaultChecks:
 
 def checks_for(erp: Any) -> ErpOrderChecks:
     """The ERP package's checks (``order_state.build``), else :class:`DefaultChecks`."""
-    package = PACKAGES.get(str(getattr(erp, "system", "")))
-    if package is not None:
-        name = f"sync_core.connectors.{package}.order_state"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-        else:
-            built: ErpOrderChecks | None = module.build(erp)
-            if built is not None:
-                return built
-    return DefaultChecks(erp)
+    module = flow_module(str(getattr(erp, "system", "")), "order_state")
+    built: ErpOrderChecks | None = None if module is None else module.build(erp)
+    return built if built is not None else DefaultChecks(erp)
 
 
 @dataclass(frozen=True)

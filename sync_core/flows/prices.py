@@ -18,13 +18,13 @@ holds, and batches the difference:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sync_core.alerts import Alert
 from sync_core.connectors.magento.prices import MagentoPrices
+from sync_core.connectors.registry import flow_module
 from sync_core.errors import PermanentError, SchemaDrift
 from sync_core.flows.prices_model import Change, PriceSource, desired, diff, same
 from sync_core.price_batches import PriceBatches
@@ -52,15 +52,8 @@ class PriceRun:
 
 def source_for(engine: Engine) -> PriceSource | None:
     """The ERP's price reader from ``sync_core.connectors.<pkg>.prices``, None when absent."""
-    package = engine.config.erp.kind.replace("-", "_")
-    name = f"sync_core.connectors.{package}.prices"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    found: PriceSource | None = module.build(engine)
+    module = flow_module(engine.config.erp.kind, "prices")
+    found: PriceSource | None = None if module is None else module.build(engine)
     return found
 
 

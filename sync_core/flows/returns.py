@@ -19,7 +19,6 @@ The ERP half is found by kind: ``sync_core.connectors.<erp>.returns`` exports
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sync_core.connectors.magento.client import Filter
 from sync_core.connectors.magento.mapper import MAGENTO_TIME, parse_time
 from sync_core.connectors.magento.returns import MagentoCredits
+from sync_core.connectors.registry import flow_module
 from sync_core.errors import RetryableError
 from sync_core.flows.returns_map import CreditMapper
 from sync_core.flows.returns_model import CreditNote, ErpCredits
@@ -44,14 +44,6 @@ ENTITY = "credit_note"
 KEY = "magento-creditmemo:"
 ORDER_KEY = "magento-order:"
 EPOCH = "1970-01-01 00:00:00"
-PACKAGES = {
-    "netsuite": "netsuite",
-    "sap-b1": "sap_b1",
-    "s4hana": "s4hana",
-    "sage200": "sage200",
-    "business-central": "business_central",
-    "legacy": "legacy",
-}
 
 
 class OrderNotExported(RetryableError):
@@ -62,17 +54,8 @@ class OrderNotExported(RetryableError):
 
 def adapter_for(engine: Engine) -> Any | None:
     """The ERP's returns adapter (``sync_core.connectors.<pkg>.returns.build``), or None."""
-    package = PACKAGES.get(engine.config.erp.kind)
-    if package is None:
-        return None
-    name = f"sync_core.connectors.{package}.returns"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    return module.build(engine)
+    module = flow_module(engine.config.erp.kind, "returns")
+    return None if module is None else module.build(engine)
 
 
 def attach(engine: Engine) -> Any | None:
