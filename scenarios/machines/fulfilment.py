@@ -35,7 +35,7 @@ from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.erps import ErpSupport, support
 from scenarios.flowviews.fulfilment import FulfilmentView, view_for
-from scenarios.machines.replay import run_machine
+from scenarios.machines.replay import drain, run_machine
 from scenarios.views import erp_stock
 from scenarios.world import build_world
 
@@ -231,13 +231,7 @@ class Fulfilment(RuleBasedStateMachine):
         """Faults cleared, cycles until Magento matches the ERP (at least two, at most
         ``DRAIN_CYCLES``); the never-over-shipped invariant still runs after this step."""
         self.ctx.world.magento.clear_faults()
-        evidence: list[str] = []
-        for cycle in range(DRAIN_CYCLES):
-            self.ctx.cycles(1, step_s=300)
-            evidence = self._evidence()
-            if cycle >= 1 and not evidence:
-                return
-        assert evidence == [], "\n".join(evidence)
+        drain(self.ctx, self._evidence, DRAIN_CYCLES)
 
     def teardown(self) -> None:
         try:

@@ -1,5 +1,5 @@
 """Running a flow's state machine with the HARNESS_SM_* budget and seed, so that a failure
-carries the command that replays it exactly."""
+carries the command that replays it exactly; and the drain every machine ends with."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import run_state_machine_as_test
+
+from scenarios.context import Ctx
 
 
 def run_machine(erp: str, node: str, machine_for: Callable[[str, int], type[Any]]) -> None:
@@ -40,3 +42,14 @@ def run_machine(erp: str, node: str, machine_for: Callable[[str, int], type[Any]
         if not shrink:
             exc.add_note(f"minimal program (slow): HARNESS_SM_SHRINK=1 {command}")
         raise
+
+
+def drain(ctx: Ctx, evidence: Callable[[], list[str]], cycles: int) -> None:
+    """Cycles until ``evidence()`` is empty (at least two, at most ``cycles``); assert it is."""
+    found: list[str] = []
+    for cycle in range(cycles):
+        ctx.cycles(1, step_s=300)
+        found = evidence()
+        if cycle >= 1 and not found:
+            return
+    assert found == [], "\n".join(found)

@@ -34,7 +34,7 @@ from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
 from scenarios.flowviews.returns_erps import VIEWS, ReturnsView
-from scenarios.machines.replay import run_machine
+from scenarios.machines.replay import drain, run_machine
 from scenarios.views import erp_stock, magento_stock
 from scenarios.world import World, build_world
 from sync_core.flows.returns_model import reference
@@ -274,13 +274,7 @@ class Returns(RuleBasedStateMachine):
         """Faults cleared, cycles until every memo has its one credit note (at least two, at
         most ``DRAIN_CYCLES``); the at-most-one invariant still runs after this step."""
         self.ctx.world.erp_fake.clear_faults()
-        evidence: list[str] = []
-        for cycle in range(DRAIN_CYCLES):
-            self.ctx.cycles(1, step_s=300)
-            evidence = self._evidence()
-            if cycle >= 1 and not evidence:
-                return
-        assert evidence == [], "\n".join(evidence)
+        drain(self.ctx, self._evidence, DRAIN_CYCLES)
 
     def teardown(self) -> None:
         try:

@@ -40,41 +40,11 @@ from contracts.magento import (
     reference_path,
     response_schema,
 )
+from contracts.magento.wire import WIRE_NULLS
 from fakes.core.fake import Fake, create_fake
 from fakes.magento.routes import implemented
 
-KNOWN_NULLS = (
-    ("sales-data-order-payment-interface", "account_status"),
-    ("sales-data-order-payment-interface", "cc_last4"),
-    ("sales-data-order-status-history-interface", "is_customer_notified"),
-    ("sales-data-shipment-track-interface", "weight"),
-    ("sales-data-shipment-track-interface", "qty"),
-    ("sales-data-shipment-track-interface", "description"),
-    ("sales-data-creditmemo-item-interface", "base_cost"),
-    ("catalog-inventory-data-stock-item-interface", "low_stock_date"),
-    ("customer-data-region-interface", "region_code"),
-    ("customer-data-region-interface", "region"),
-    ("asynchronous-operations-data-summary-operation-status-interface", "result_message"),
-    ("asynchronous-operations-data-summary-operation-status-interface", "error_code"),
-    ("asynchronous-operations-data-operation-interface", "result_serialized_data"),
-    ("asynchronous-operations-data-operation-interface", "result_message"),
-    ("asynchronous-operations-data-operation-interface", "error_code"),
-    ("asynchronous-operations-data-bulk-operations-status-interface", "user_id"),
-    ("asynchronous-operations-data-detailed-bulk-operations-status-interface", "user_id"),
-    ("catalog-data-special-price-interface", "price_from"),
-    ("catalog-data-special-price-interface", "price_to"),
-    ("company-data-company-interface", "reject_reason"),
-    ("company-data-company-interface", "rejected_at"),
-    ("customer-data-customer-interface", "email"),
-    ("customer-data-customer-interface", "firstname"),
-    ("customer-data-customer-interface", "lastname"),
-    ("quote-data-totals-interface", "weee_tax_applied_amount"),
-    ("quote-data-totals-item-interface", "weee_tax_applied_amount"),
-    ("quote-data-totals-item-interface", "weee_tax_applied"),
-    *(("quote-data-address-interface", name) for name in (
-        "region", "region_id", "region_code", "country_id", "telephone", "postcode", "city",
-        "firstname", "lastname", "email")),
-)
+KNOWN_NULLS = WIRE_NULLS  # one list for both contract tests
 SKU = "SKU-000001"
 ADDRESS = {"firstname": "Ada", "lastname": "Buyer", "street": ["1 High St"], "city": "Bath",
            "postcode": "BA1 1AA", "country_id": "GB", "telephone": "01225 000000",

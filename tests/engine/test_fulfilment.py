@@ -6,7 +6,6 @@ Orders are exported by the engine itself; the ERP operator then delivers through
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -14,41 +13,21 @@ from typing import Any
 import pytest
 
 from scenarios.catalog.sap_fulfilment import HOOKS
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
-from scenarios.world import build_world
-from sync_core.flows.fulfilment import ENTITY, FulfilmentFlow, marker, plan_items
+from sync_core.flows.fulfilment import ENTITY, marker, plan_items
 from sync_core.fulfilment_model import Shipment, ShipmentLine
+from tests.engine.fulfilment_helpers import exported as _exported
+from tests.engine.fulfilment_helpers import flow as _flow
+from tests.engine.fulfilment_helpers import skus as _skus
+from tests.engine.fulfilment_helpers import world
 
 ERPS = ["sap-b1", "s4hana"]
 
 
 @pytest.fixture(params=ERPS)
 def ctx(request: pytest.FixtureRequest) -> Iterator[Ctx]:
-    world = build_world(str(request.param), 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with world(str(request.param)) as context:
         yield context
-    finally:
-        connector.close()
-        world.close()
-
-
-def _skus(ctx: Ctx, count: int) -> list[str]:
-    return [p.sku for p in ctx.world.magento.ctx.dataset.products[:count]]
-
-
-def _exported(ctx: Ctx, lines: list[tuple[str, int]]) -> dict[str, Any]:
-    order = ctx.place(1, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])[0]
-    ctx.cycles(3)
-    return order
-
-
-def _flow(ctx: Ctx) -> FulfilmentFlow:
-    flow = ctx.connector.engine.fulfilment  # type: ignore[attr-defined]
-    assert isinstance(flow, FulfilmentFlow)
-    return flow
 
 
 def _deliver(ctx: Ctx, order: dict[str, Any], lines: list[tuple[str, int, str]]) -> None:
