@@ -10,6 +10,9 @@ writes, so a refusal changes nothing. Validation messages are joined under
   takes ``min(requested, qty to ship)``); an invoice for more than is left of a line is refused
   with ``We found an invalid quantity to invoice item "%1".``; a credit memo for more than is
   left to refund fails its validators.
+* Item rows and taxes follow the collectors (:mod:`fakes.magento.doc_totals`): a partial
+  document takes its share of what is left of the line, the one that takes the rest of a line
+  gets exactly that rest, so a line's documents always add up to it.
 * After each document the order state is resolved (``processing`` / ``complete`` /
   ``closed``) and the status reset to the state's default, as the services do.
 """
@@ -21,6 +24,9 @@ from typing import Any
 
 from fakes.magento import rules
 from fakes.magento.catalog import Catalog, stamp
+from fakes.magento.doc_totals import ItemAmounts, Remaining, dec, document_tax, item_amounts
+from fakes.magento.doc_totals import to_invoice as left_to_invoice
+from fakes.magento.doc_totals import to_refund as left_to_refund
 from fakes.magento.errors import InputError, MagentoError
 from fakes.magento.inputs import php_string
 from fakes.magento.inventory import DeductionFailed, Inventory
@@ -73,11 +79,9 @@ def _comments(document: dict[str, Any], body: dict[str, Any], sales: Sales,
     }]
 
 
-def _line(item: dict[str, Any], qty: float, parent_id: int, sales: Sales,
-          kind: str) -> dict[str, Any]:
-    share = qty / num(item["qty_ordered"]) if num(item["qty_ordered"]) else 0.0
-    row = money(item["price"] * qty)
-    tax = money(num(item["tax_amount"]) * share)
+def _line(item: dict[str, Any], qty: float, parent_id: int, sales: Sales, kind: str,
+          amounts: ItemAmounts) -> dict[str, Any]:
+    row, tax = amounts.row_total, amounts.tax_amount
     return {
         "entity_id": sales.next_id(f"{kind}_item"), "parent_id": parent_id,
         "order_item_id": item["item_id"], "product_id": item.get("product_id"),
@@ -85,19 +89,31 @@ def _line(item: dict[str, Any], qty: float, parent_id: int, sales: Sales,
         "price": item["price"], "base_price": item["base_price"],
         "price_incl_tax": item.get("price_incl_tax"),
         "base_price_incl_tax": item.get("price_incl_tax"),
-        "row_total": row, "base_row_total": row, "row_total_incl_tax": money(row + tax),
-        "base_row_total_incl_tax": money(row + tax),
+        "row_total": row, "base_row_total": row,
+        "row_total_incl_tax": amounts.row_total_incl_tax,
+        "base_row_total_incl_tax": amounts.row_total_incl_tax,
         "tax_amount": tax, "base_tax_amount": tax,
         "discount_amount": 0.0, "base_discount_amount": 0.0,
     }
 
 
-def _money_totals(doc: dict[str, Any], order: Order, subtotal: float, tax: float,
-                  shipping: float, extra: float = 0.0) -> None:
+def _items(sales: Sales, kind: str, doc: dict[str, Any],
+           lines: list[tuple[dict[str, Any], float, Remaining]]) -> list[dict[str, Any]]:
+    amounts = item_amounts(lines)
+    return [_line(item, qty, doc["entity_id"], sales, kind, money_of)
+            for (item, qty, _), money_of in zip(lines, amounts, strict=True)]
+
+
+def _money_totals(doc: dict[str, Any], order: Order, tax: float, shipping: float,
+                  extra: float = 0.0) -> None:
+    """Subtotals from the document's items (``Subtotal`` collector), its ``tax``, shipping and
+    adjustments (``extra``)."""
+    subtotal = sum(i["row_total"] for i in doc["items"])
+    incl = sum(i["row_total_incl_tax"] for i in doc["items"])
     grand = money(subtotal + tax + shipping + extra)
     for prefix in ("", "base_"):
         doc[f"{prefix}subtotal"] = money(subtotal)
-        doc[f"{prefix}subtotal_incl_tax"] = money(subtotal + tax)
+        doc[f"{prefix}subtotal_incl_tax"] = money(incl)
         doc[f"{prefix}tax_amount"] = money(tax)
         doc[f"{prefix}shipping_amount"] = money(shipping)
         doc[f"{prefix}shipping_incl_tax"] = money(shipping)
@@ -160,11 +176,15 @@ def _invoice_lines(order: Order, qtys: dict[Any, float]) -> Lines:
 def _build_invoice(sales: Sales, order: Order, lines: Lines,
                    now: datetime) -> dict[str, Any]:
     doc = _head(sales, "invoice", order, now)
-    doc["items"] = [_line(item, qty, doc["entity_id"], sales, "invoice") for item, qty in lines]
-    subtotal = sum(i["row_total"] for i in doc["items"])
-    tax = sum(i["tax_amount"] for i in doc["items"])
+    doc["items"] = _items(sales, "invoice", doc,
+                          [(item, qty, left_to_invoice(item)) for item, qty in lines])
+    taken = {item["item_id"]: qty for item, qty in lines}
+    last = all(taken.get(item["item_id"], 0.0) == rules.to_invoice(item)
+               for item in order["items"] if rules.to_invoice(item) > 0)
+    allowed = dec(order.get("tax_amount")) - dec(order.get("tax_invoiced"))
+    tax = document_tax(sum(i["tax_amount"] for i in doc["items"]), allowed, last)
     shipping = 0.0 if num(order.get("shipping_invoiced")) else num(order["shipping_amount"])
-    _money_totals(doc, order, subtotal, tax, shipping)
+    _money_totals(doc, order, tax, shipping)
     doc.update({"state": 2, "can_void_flag": 0, "total_qty": sum(q for _, q in lines),
                 "is_used_for_refund": None})
     return doc
@@ -330,7 +350,8 @@ def _refund_lines(order: Order, qtys: dict[Any, float]) -> Lines:
 def _build_creditmemo(sales: Sales, order: Order, lines: Lines,
                       arguments: dict[str, Any], now: datetime) -> dict[str, Any]:
     doc = _head(sales, "creditmemo", order, now)
-    doc["items"] = [_line(item, qty, doc["entity_id"], sales, "creditmemo") for item, qty in lines]
+    doc["items"] = _items(sales, "creditmemo", doc,
+                          [(item, qty, left_to_refund(item)) for item, qty in lines])
     for line in doc["items"]:
         line["base_cost"] = None
     allowed = money(num(order["shipping_amount"]) - num(order.get("shipping_refunded")))
@@ -342,15 +363,24 @@ def _build_creditmemo(sales: Sales, order: Order, lines: Lines,
                          [f"{symbol}{allowed:.2f}"])
     positive = num(arguments.get("adjustment_positive"))
     negative = num(arguments.get("adjustment_negative"))
-    subtotal = sum(i["row_total"] for i in doc["items"])
-    tax = sum(i["tax_amount"] for i in doc["items"])
-    _money_totals(doc, order, subtotal, tax, shipping, positive - negative)
+    _money_totals(doc, order, _creditmemo_tax(order, doc, lines), shipping, positive - negative)
     for prefix in ("", "base_"):
         doc[f"{prefix}adjustment_positive"] = positive
         doc[f"{prefix}adjustment_negative"] = negative
         doc[f"{prefix}adjustment"] = money(positive - negative)
     doc.update({"state": 2, "creditmemo_status": None, "invoice_id": None})
     return doc
+
+
+def _creditmemo_tax(order: Order, doc: dict[str, Any], lines: Lines) -> float:
+    """``Creditmemo\\Total\\Tax``: the items' tax, or all the order's invoiced tax not refunded
+    yet when the memo takes the rest of every line (``Creditmemo::isLast``: every order item
+    is on the memo, at quantity 0 when not asked for)."""
+    taken = {item["item_id"]: qty for item, qty in lines}
+    last = all(taken.get(item["item_id"], 0.0) == rules.to_refund(item)
+               for item in order["items"])
+    allowed = dec(order.get("tax_invoiced")) - dec(order.get("tax_refunded"))
+    return document_tax(sum(i["tax_amount"] for i in doc["items"]), allowed, last)
 
 
 def _refund_messages(order: Order, doc: dict[str, Any], lines: Lines,
