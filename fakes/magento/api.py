@@ -28,7 +28,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from fakes.core.backend import VendorBackend
-from fakes.magento import routes
+from fakes.magento import fields_filter, routes
 from fakes.magento.auth import Caller
 from fakes.magento.errors import (
     BACKEND_KEY,
@@ -61,6 +61,8 @@ def register_routes(app: Flask, backend: VendorBackend) -> None:
     def rest(path: str) -> Response:
         try:
             data, status = dispatch(backend, path)
+            if status == 200:  # the async endpoints answer their bulk uuid whole
+                data = fields_filter.filtered(data, request.args.get("fields"))
             return json_response(data, status)
         except MagentoError as exc:
             return error_response(exc)
