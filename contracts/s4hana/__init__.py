@@ -3,7 +3,9 @@
 - :mod:`contracts.s4hana.edmx` parses a ``$metadata`` document into a :class:`ServiceModel`.
 - :mod:`contracts.s4hana.extract` derives the served documents from SAP's reference EDMX
   (``$HARNESS_REFERENCE_DIR/s4hana`` or ``<repo>/../shared/reference/s4hana``).
-- :mod:`contracts.s4hana.handwritten` writes the documents of services with no reference.
+- :mod:`contracts.s4hana.handwritten` writes the documents of services with no reference;
+  :mod:`contracts.s4hana.sd_returns` (credit memo requests, customer returns) and
+  :mod:`contracts.s4hana.credit_management` (credit accounts) are written with its tables.
 
 ``python -m contracts.s4hana OUT_DIR`` regenerates every document into ``OUT_DIR``
 (the fake keeps its copy in ``fakes/s4hana/metadata/``).

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from contracts.s4hana.credit_management import CREDIT_MANAGEMENT_SERVICE
 from contracts.s4hana.extract import derived_documents, file_name
-from contracts.s4hana.handwritten import handwritten_documents
+from contracts.s4hana.handwritten import build, handwritten_documents
+from contracts.s4hana.sd_returns import SERVICES as SD_RETURNS
 
 
 def main(argv: list[str]) -> int:
@@ -16,6 +18,8 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
     documents = {**derived_documents(), **handwritten_documents()}
+    extra = (*SD_RETURNS, CREDIT_MANAGEMENT_SERVICE)
+    documents |= {service.service: build(service) for service in extra}
     for service, text in documents.items():
         (out / file_name(service)).write_text(text, encoding="utf-8")
         print(f"wrote {out / file_name(service)}")

@@ -69,6 +69,7 @@ SELECTIONS: tuple[Selection, ...] = (
             "A_BusinessPartner",
             "A_BusinessPartnerAddress",
             "A_AddressEmailAddress",
+            "A_AddressPhoneNumber",
             "A_Customer",
             "A_CustomerSalesArea",
         ),

@@ -1,8 +1,9 @@
 """The SAP S/4HANA fake: OData v2 services under ``/sap/opu/odata/sap/`` (CLI name ``s4hana``).
 
 Services: API_SALES_ORDER_SRV, API_BUSINESS_PARTNER, API_PRODUCT_SRV, API_MATERIAL_STOCK_SRV,
-API_OUTBOUND_DELIVERY_SRV;v=0002, API_BILLING_DOCUMENT_SRV and API_SLSPRICINGCONDITIONRECORD_SRV
-(PPR0 condition records, read only), each with a ``$metadata``
+API_OUTBOUND_DELIVERY_SRV;v=0002, API_BILLING_DOCUMENT_SRV, API_SLSPRICINGCONDITIONRECORD_SRV
+(PPR0 condition records, read only), API_CREDIT_MEMO_REQUEST_SRV and API_CUSTOMER_RETURN_SRV,
+each with a ``$metadata``
 consistent with SAP's published EDMX. Basic authentication, CSRF tokens bound to security
 sessions, ETags, server-driven paging, ``$batch`` changesets and SAP's error JSON are modelled;
 SAP's own client ``pyodata`` works against it unchanged.

@@ -3,6 +3,11 @@
 Blocks follow SD: an *order block* (``OrderIsBlockedForCustomer`` on the customer or the
 sales area) stops new sales orders; a *delivery block* and a *billing block* are copied into
 the order header (``DeliveryBlockReason``, ``HeaderBillingBlockReason``).
+
+Credit limits (event ``set_credit_limit``) are kept in credit management: the credit account
+of the partner in credit segment ``1000`` (API_CRDTMBUSINESSPARTNER ``A_CreditManagementAccount``),
+which the sales order credit check reads. Addresses are created with their e-mail addresses and
+telephone numbers (deep insert ``to_EmailAddress``, ``to_PhoneNumber``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ BP, ADDRESS, CUSTOMER, AREA = (
     "A_Customer",
     "A_CustomerSalesArea",
 )
+EMAIL, PHONE = "A_AddressEmailAddress", "A_AddressPhoneNumber"
+CREDIT_ACCOUNT, CREDIT_SEGMENT = "A_CreditManagementAccount", "1000"
 BLOCK_FIELDS = {
     "order": ("OrderIsBlockedForCustomer", "OrderIsBlockedForCustomer"),
     "delivery": ("DeliveryIsBlocked", "DeliveryIsBlockedForCustomer"),
@@ -112,10 +119,23 @@ def block(b: S4Backend, customer: str, blocked: bool, kind: str) -> dict[str, An
 def set_credit_limit(b: S4Backend, customer: str, limit: str | float | None) -> dict[str, Any]:
     """Event ``set_credit_limit``: credit management sets (or, with None, removes) a limit."""
     customer_or_error(b, customer)
+    table = b.tables[CREDIT_ACCOUNT]
     if limit is None:
         b.credit_limits.pop(customer, None)
+        table.delete((customer, CREDIT_SEGMENT))
     else:
         b.credit_limits[customer] = Decimal(str(limit))
+        account = table.find(BusinessPartner=customer, CreditSegment=CREDIT_SEGMENT) or {
+            "BusinessPartner": customer,
+            "CreditSegment": CREDIT_SEGMENT,
+            "CreditSegmentCurrency": "EUR",
+            "CreditAccountIsBlocked": False,
+            "CreditAccountBlockReason": "",
+            "BusinessPartnerIsCritical": False,
+        }
+        account["CustomerCreditLimitAmount"] = b.credit_limits[customer]
+        account["CreditLimitLastChangeDate"] = b.today()
+        table.put(account)
     return {"customer": customer, "limit": None if limit is None else str(limit)}
 
 
@@ -201,7 +221,73 @@ def create_address(b: S4Backend, entity: EntityInput, user: str) -> Written:
         "BusinessPartner": number,
         "AddressID": b.next_number("AddressID").rjust(5, "0"),
     }
-    return b.written(ADDRESS, b.tables[ADDRESS].put(address), [])
+    b.tables[ADDRESS].put(address)
+    for nav, creator in (("to_EmailAddress", create_email), ("to_PhoneNumber", create_phone)):
+        for child in entity.children.get(nav, []):
+            child.values["AddressID"] = address["AddressID"]
+            creator(b, child, user)
+    return b.written(ADDRESS, address, [])
+
+
+def _address_or_error(b: S4Backend, address_id: str) -> None:
+    if not b.tables[ADDRESS].where(AddressID=address_id):
+        raise business("sold_to_missing", f"Address {address_id} does not exist", "AddressID")
+
+
+def _ordinal(b: S4Backend, table: str, address_id: str) -> str:
+    taken = [int(r["OrdinalNumber"]) for r in b.tables[table].where(AddressID=address_id)]
+    return str(max(taken, default=0) + 1)
+
+
+def search_email(email: str) -> str:
+    """``SearchEmailAddress`` as SAP derives it: the first 20 characters, upper case."""
+    return email.upper()[:20]
+
+
+def create_email(b: S4Backend, entity: EntityInput, user: str) -> Written:
+    """An e-mail address of a partner address (the first one becomes the default)."""
+    address_id = str(entity.values.get("AddressID") or "")
+    _address_or_error(b, address_id)
+    email = str(entity.values.get("EmailAddress") or "")
+    first = not b.tables[EMAIL].where(AddressID=address_id)
+    row = {
+        "IsDefaultEmailAddress": first,
+        **b.creatable(EMAIL, entity.values),
+        "AddressID": address_id,
+        "Person": "",
+        "OrdinalNumber": _ordinal(b, EMAIL, address_id),
+        "SearchEmailAddress": search_email(email),
+    }
+    return b.written(EMAIL, b.tables[EMAIL].put(row), [])
+
+
+def update_email(b: S4Backend, row: Record, entity: EntityInput, user: str) -> Written:
+    row.update(b.updatable(EMAIL, entity.values))
+    row["SearchEmailAddress"] = search_email(str(row.get("EmailAddress") or ""))
+    return b.written(EMAIL, row, [])
+
+
+def create_phone(b: S4Backend, entity: EntityInput, user: str) -> Written:
+    """A telephone number of a partner address (the first one becomes the default)."""
+    address_id = str(entity.values.get("AddressID") or "")
+    _address_or_error(b, address_id)
+    first = not b.tables[PHONE].where(AddressID=address_id)
+    row = {
+        "IsDefaultPhoneNumber": first,
+        "PhoneNumberType": "1",
+        **b.creatable(PHONE, entity.values),
+        "AddressID": address_id,
+        "Person": "",
+        "OrdinalNumber": _ordinal(b, PHONE, address_id),
+    }
+    row["InternationalPhoneNumber"] = str(row.get("PhoneNumber") or "")
+    return b.written(PHONE, b.tables[PHONE].put(row), [])
+
+
+def update_phone(b: S4Backend, row: Record, entity: EntityInput, user: str) -> Written:
+    row.update(b.updatable(PHONE, entity.values))
+    row["InternationalPhoneNumber"] = str(row.get("PhoneNumber") or "")
+    return b.written(PHONE, row, [])
 
 
 def delete_address(b: S4Backend, record: Record) -> None:

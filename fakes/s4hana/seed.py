@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from fakes.core.dataset import Customer, Product
-from fakes.s4hana import pricing_conditions, products
+from fakes.s4hana import pricing_conditions, products, sd_returns
 
 if TYPE_CHECKING:
     from fakes.s4hana.state import S4Backend
@@ -196,6 +196,8 @@ def snapshot(b: S4Backend) -> dict[str, Any]:
             _with_items(b, d, "A_BillingDocumentItem", "BillingDocument")
             for d in b.rows("A_BillingDocument")
         ],
+        "creditMemoRequests": _documents(b, sd_returns.CREDIT_MEMO_REQUEST),
+        "customerReturns": _documents(b, sd_returns.CUSTOMER_RETURN),
         "businessPartners": [_partner(b, p) for p in b.rows("A_BusinessPartner")],
         "stock": [
             {
@@ -225,12 +227,27 @@ def _with_items(b: S4Backend, header: Record, item_set: str, key: str) -> Record
     return {**_public(header), "items": items}
 
 
+def _documents(b: S4Backend, kind: sd_returns.Kind) -> list[Record]:
+    return [
+        {**_public(header), "items": [_public(i) for i in items]}
+        for header, items in sd_returns.documents(b, kind)
+    ]
+
+
 def _partner(b: S4Backend, partner: Record) -> Record:
     customer = b.tables["A_Customer"].find(Customer=partner.get("Customer")) or {}
     areas = b.tables["A_CustomerSalesArea"].where(Customer=partner.get("Customer") or "")
+    addresses = b.tables["A_BusinessPartnerAddress"].where(
+        BusinessPartner=partner["BusinessPartner"]
+    )
+    ids = [a["AddressID"] for a in addresses]
+    emails = [e for i in ids for e in b.tables["A_AddressEmailAddress"].where(AddressID=i)]
+    phones = [p for i in ids for p in b.tables["A_AddressPhoneNumber"].where(AddressID=i)]
     return {
         **_public(partner),
         "customer": _public(customer) if customer else None,
         "salesAreas": [_public(a) for a in areas],
+        "emails": [str(e.get("EmailAddress") or "") for e in emails],
+        "phones": [str(p.get("PhoneNumber") or "") for p in phones],
         "creditLimit": plain(b.credit_limits.get(str(partner.get("Customer")))),
     }

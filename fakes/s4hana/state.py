@@ -1,9 +1,9 @@
 """The S/4HANA backend: entity tables for every served entity set, and the operations on them.
 
 Reads are generic (any entity set, any navigation). Writes go to the business modules
-(:mod:`sales`, :mod:`partners`, :mod:`logistics`, :mod:`billing`); entity sets without
-special rules get a plain update of their updatable properties; anything else answers
-SAP's "method not implemented". Control-plane events simulate what happens inside SAP.
+(:mod:`sales`, :mod:`partners`, :mod:`logistics`, :mod:`billing`, :mod:`sd_returns`);
+entity sets without special rules get a plain update of their updatable properties; anything
+else answers SAP's "method not implemented". Control-plane events simulate what happens inside SAP.
 
 Options (``ctx.options``): ``page_size`` (server-driven paging, default 100),
 ``require_if_match`` (428 without If-Match, default False), ``order_block_policy``
@@ -20,7 +20,16 @@ from decimal import Decimal
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.s4hana import billing, logistics, partners, pricing_conditions, products, sales, seed
+from fakes.s4hana import (
+    billing,
+    logistics,
+    partners,
+    pricing_conditions,
+    products,
+    sales,
+    sd_returns,
+    seed,
+)
 from fakes.s4hana.edm import etag
 from fakes.s4hana.errors import (
     CODES,
@@ -46,6 +55,7 @@ FIRST_NUMBERS = {
     "BillingDocument": 89999999,
     "BusinessPartner": 0,
     "AddressID": 0,
+    **sd_returns.FIRST_NUMBERS,
 }
 
 
@@ -82,13 +92,19 @@ CREATE: dict[str, Creator] = {
     "A_BusinessPartner": partners.create_partner,
     "A_BusinessPartnerAddress": partners.create_address,
     "A_CustomerSalesArea": partners.create_sales_area,
+    "A_AddressEmailAddress": partners.create_email,
+    "A_AddressPhoneNumber": partners.create_phone,
     "A_OutbDeliveryHeader": logistics.create_delivery,
+    "A_CreditMemoRequest": sd_returns.create_credit_memo_request,
+    "A_CustomerReturn": sd_returns.create_customer_return,
 }
 UPDATE: dict[str, Updater] = {
     "A_SalesOrder": sales.update_order,
     "A_SalesOrderItem": sales.update_item,
     "A_SalesOrderItemPrElement": sales.update_price_element,
     "A_OutbDeliveryHeader": logistics.update_delivery,
+    "A_AddressEmailAddress": partners.update_email,
+    "A_AddressPhoneNumber": partners.update_phone,
 }
 DELETE: dict[str, Deleter] = {
     "A_SalesOrder": sales.delete_order,
@@ -105,6 +121,8 @@ GENERIC_UPDATE = {
     "A_ProductDescription",
     "A_ProductPlant",
     "A_ProductStorageLocation",
+    "A_CreditMemoRequest",
+    "A_CustomerReturn",
 }
 
 
@@ -341,6 +359,16 @@ class S4Backend(VendorBackend):
     ) -> dict[str, Any]:
         """A credit memo (G2) for ``items`` [{item, quantity}] (default: all that is billed)."""
         return _event(lambda: billing.credit_memo(self, sales_order, items))
+
+    @event("release_credit_memo")
+    def release_credit_memo(self, credit_memo_request: str) -> dict[str, Any]:
+        """Billing releases a credit memo request and bills it into a G2 credit memo."""
+        return _event(lambda: sd_returns.release_credit_memo(self, credit_memo_request))
+
+    @event("receive_return")
+    def receive_return(self, customer_return: str) -> dict[str, Any]:
+        """The goods of a customer return arrive and are posted to unrestricted stock."""
+        return _event(lambda: sd_returns.receive_return(self, customer_return))
 
 
 def _event(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:

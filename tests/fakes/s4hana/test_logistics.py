@@ -244,6 +244,8 @@ def test_snapshot_shape(fake: Fake, http: requests.Session) -> None:
         "salesOrders",
         "deliveries",
         "billingDocuments",
+        "creditMemoRequests",
+        "customerReturns",
         "businessPartners",
         "stock",
     }
