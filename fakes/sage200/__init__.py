@@ -2,7 +2,8 @@
 
 Wire facts and their sources are in the module docstrings: auth in :mod:`.auth`, variants and
 endpoint coverage in :mod:`.variants`, error bodies in :mod:`.errors`, query options in
-:mod:`.odata`, order rules in :mod:`.orders`, faults in :mod:`.faults`.
+:mod:`.odata`, order rules in :mod:`.orders`, faults in :mod:`.faults`, sales ledger credit
+notes in :mod:`.credit_notes`, price bands (time based too) in :mod:`.price_bands`.
 """
 
 from __future__ import annotations

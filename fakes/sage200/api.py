@@ -19,7 +19,7 @@ from typing import Any, cast
 from flask import Flask, Response, g, request
 
 from fakes.core.backend import VendorBackend
-from fakes.sage200 import customer_writes, orders, render
+from fakes.sage200 import credit_notes, customer_writes, orders, render
 from fakes.sage200.auth import TokenError
 from fakes.sage200.errors import BadRequest, NotFound, SageError, error_response, json_response
 from fakes.sage200.models import STATUS_LIVE
@@ -110,7 +110,7 @@ def register_routes(app: Flask, backend: VendorBackend) -> None:
     app.register_error_handler(405, not_found)
     app.add_url_rule("/oauth/token", "sage200:token", _token_view(b), methods=["POST"])
     routes = Routes(app, b)
-    for register in (_sop_routes, _despatch_routes, _stock_routes, _ledger_routes):
+    for register in (_sop_routes, _despatch_routes, _stock_routes, _ledger_routes, _credit_routes):
         register(routes, b)
 
 
@@ -379,7 +379,7 @@ def _ledger_routes(routes: Routes, b: Sage200Backend) -> None:
         return single(render.price_band(found), render.PRICE_BAND_RESOURCE)
 
     def price_views() -> Response:
-        rows = [render.price_view(p, band)
+        rows = [render.price_view(p, band, b.band_prices.get((band.id, p.id)))
                 for band in b.price_bands.values() for p in b.products.values()]
         return listing(rows, render.PRICE_VIEW_RESOURCE)
 
@@ -398,3 +398,22 @@ def _ledger_routes(routes: Routes, b: Sage200Backend) -> None:
     routes.add("price_bands", "GET", price_bands)
     routes.add("price_band", "GET", price_band)
     routes.add("product_price_views", "GET", price_views)
+
+
+def _credit_routes(routes: Routes, b: Sage200Backend) -> None:
+    """Sales ledger credit notes (see :mod:`fakes.sage200.credit_notes`)."""
+
+    def post_credit() -> Response:
+        record = credit_notes.create(b, json_body())
+        return single(credit_notes.render(record), credit_notes.POSTED_RESOURCE)
+
+    def posted() -> Response:
+        return listing(credit_notes.rows(b), credit_notes.POSTED_RESOURCE)
+
+    def posted_one(Id: str) -> Response:
+        record = b.get(b.credits, parse_id(Id), "Sales posted transaction")
+        return single(credit_notes.render(record), credit_notes.POSTED_RESOURCE)
+
+    routes.add("sales_credit_notes", "POST", post_credit)
+    routes.add("sales_posted_transactions", "GET", posted)
+    routes.add("sales_posted_transaction", "GET", posted_one)

@@ -156,3 +156,6 @@ class PriceBand(Stamped):
     name: str
     description: str
     is_standard_band: bool = True
+    is_time_based: bool = False
+    active_from: datetime | None = None
+    active_to: datetime | None = None

@@ -116,7 +116,8 @@ DESPATCH_LINE_VIEW_KEYS = (
 )
 PRICE_BAND_KEYS = (
     "id", "name", "description", "is_standard_band", "currency_id", "price_band_type_id",
-    "price_band_type", "is_active", "is_time_based", *STAMPS,
+    "price_band_type", "is_active", "is_time_based", "active_date_time_from",
+    "active_date_time_to", *STAMPS,
 )
 PRICE_VIEW_KEYS = (
     "product_price_id", "product_id", "product_code", "product_name", "product_stock_unit_name",
@@ -438,17 +439,23 @@ def price_band(band: PriceBand) -> dict[str, Any]:
     return _out({
         "id": band.id, "name": band.name, "description": band.description,
         "is_standard_band": band.is_standard_band, "currency_id": 1, "price_band_type_id": 0,
-        "price_band_type": "Universal", "is_active": True, "is_time_based": False,
+        "price_band_type": "Universal", "is_active": True,
+        "is_time_based": band.is_time_based, "active_date_time_from": band.active_from,
+        "active_date_time_to": band.active_to,
         "date_time_created": band.created, "date_time_updated": band.updated,
     })
 
 
-def price_view(p: Product, band: PriceBand) -> dict[str, Any]:
+def price_view(p: Product, band: PriceBand, price: Decimal | None = None) -> dict[str, Any]:
+    """``p``'s price in ``band``: its own ``price`` there, else the Standard band's."""
+    own = price is not None and not band.is_standard_band
     return _out({
-        "product_price_id": p.id, "product_id": p.id, "product_code": p.code,
+        "product_price_id": p.id if band.is_standard_band else band.id * 100000 + p.id,
+        "product_id": p.id, "product_code": p.code,
         "product_name": p.name, "product_stock_unit_name": "Each", "price_band_id": band.id,
-        "price_band_name": band.name, "product_price_use_standard": band.is_standard_band,
-        "product_price_price": p.price, "currency_id": 1, "currency_name": "Pound Sterling",
+        "price_band_name": band.name, "product_price_use_standard": not own,
+        "product_price_price": price if own else p.price, "currency_id": 1,
+        "currency_name": "Pound Sterling",
         "currency_symbol": "£", "date_time_updated": p.price_updated,
     })
 

@@ -38,6 +38,9 @@ ID_BASES = {
     "line": 70000,
     "despatch": 80000,
     "despatch_line": 90000,
+    "posted_transaction": 100000,
+    "urn": 3000,
+    "price_band": 1,
     "document_no": 0,
     "despatch_no": 0,
 }
@@ -65,6 +68,7 @@ def load(b: Sage200Backend) -> None:
             created=stamp, updated=stamp,
         )
     }
+    b.band_prices = {}
 
 
 def _warehouses(b: Sage200Backend, stamp: datetime) -> dict[str, int]:

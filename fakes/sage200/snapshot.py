@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fakes.sage200 import render
+from fakes.sage200 import credit_notes, render
 from fakes.sage200.wire import wire
 
 if TYPE_CHECKING:
@@ -67,4 +67,5 @@ def build(b: Sage200Backend) -> dict[str, Any]:
         "warehouse_holdings": _holdings(b),
         "despatches": _despatches(b),
         "product_prices": [render.price_view(p, band) for p in b.products.values()],
+        "sales_credit_notes": credit_notes.rows(b),
     }

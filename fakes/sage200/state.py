@@ -25,8 +25,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.sage200 import orders, seed
+from fakes.sage200 import orders, price_bands, seed
 from fakes.sage200.auth import DEFAULT_TTL_S, TokenStore
+from fakes.sage200.credit_notes import PostedCredit
 from fakes.sage200.errors import NotFound, Unauthorized
 from fakes.sage200.models import (
     STATUS_CANCELLED,
@@ -68,8 +69,10 @@ class Sage200Backend(VendorBackend):
     holdings: dict[int, Holding]
     customers: dict[int, Customer]
     price_bands: dict[int, PriceBand]
+    band_prices: dict[tuple[int, int], Decimal]
     orders: dict[int, Order]
     despatches: dict[int, Despatch]
+    credits: dict[int, PostedCredit]
     counters: dict[str, int]
     stale: dict[str, list[dict[str, Any]]]
     holding_index: dict[HoldingKey, int]
@@ -89,7 +92,7 @@ class Sage200Backend(VendorBackend):
             ttl_s=int(options.get("token_ttl_s", DEFAULT_TTL_S)),
             rotate=bool(options.get("rotate_refresh_tokens", True)),
         )
-        self.orders, self.despatches, self.stale = {}, {}, {}
+        self.orders, self.despatches, self.stale, self.credits = {}, {}, {}, {}
         seed.load(self)
 
     def snapshot(self) -> dict[str, Any]:
@@ -258,6 +261,21 @@ class Sage200Backend(VendorBackend):
     def invoice_order(self, id: int) -> dict[str, Any]:
         order = orders.invoice(self, int(id))
         return {"id": order.id, "document_status": order.status}
+
+    @event("set_band_price")
+    def set_band_price(
+        self,
+        band: str,
+        product_code: str,
+        price: float,
+        active_from: str | None = None,
+        active_to: str | None = None,
+    ) -> dict[str, Any]:
+        """The pricing clerk sets a product's price in a price band (made if new); dates
+        make the band time-based (see :mod:`.price_bands`)."""
+        return price_bands.set_price(
+            self, band, product_code, number(price), active_from, active_to
+        )
 
     @event("revoke_tokens")
     def revoke_tokens(self, refresh: bool = False) -> dict[str, Any]:

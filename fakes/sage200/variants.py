@@ -97,6 +97,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "price_bands": Endpoint("/price_bands", ("GET",)),
     "price_band": Endpoint("/price_bands/<Id>", ("GET",)),
     "product_price_views": Endpoint("/product_price_views", ("GET",)),
+    "sales_credit_notes": Endpoint("/sales_credit_notes", ("POST",)),
+    "sales_posted_transactions": Endpoint("/sales_posted_transactions", ("GET",)),
+    "sales_posted_transaction": Endpoint("/sales_posted_transactions/<Id>", ("GET",)),
     "traceable_item_transactions": Endpoint(
         "/product_transactions/<traceableHistoryId>/traceable_item_transactions",
         ("GET",), professional_only=True,
