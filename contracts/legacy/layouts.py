@@ -9,6 +9,8 @@ Layouts
     ``ORDER_REJECT``     the ``.rej`` file the ERP writes to ``ack/``: the import columns + reason
     ``STOCK_EXPORT``     stock files the ERP writes to ``outbound/`` (``STOCK_*.csv``)
     ``SHIPMENT_EXPORT``  shipment files the ERP writes to ``outbound/`` (``SHIP_*.csv``)
+    ``PRICE_EXPORT``     price files the ERP writes to ``outbound/`` (``PRICE_*.csv``); its rows
+                         are checked by ``price_record_problems`` / ``validate_price_records``
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 INTERFACE_VERSION = "1.0"
@@ -58,6 +61,7 @@ CONTROL_KEYS = (
     "ROW_COUNT",
     "SUM_QUANTITY",
 )
+AMOUNT_CONTROL_KEY = "SUM_AMOUNT"  # only in the control files of layouts with an amount column
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class CsvLayout:
     columns: tuple[Column, ...]
     file_pattern: str
     quantity_column: str | None = None
+    amount_column: str | None = None  # summed into the control file's SUM_AMOUNT
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -135,11 +140,31 @@ SHIPMENT_EXPORT = CsvLayout(
     quantity_column="quantity",
 )
 
+PRICE_EXPORT = CsvLayout(
+    name="price_export",
+    columns=(
+        Column("sku", "str", "ERP item code"),
+        Column("price_list", "str", "ERP price list code (one per customer group)"),
+        Column("min_qty", "int", "the price holds from this quantity on; 1 for the unit price"),
+        Column("price", "decimal", "net unit price, '.' decimal point, up to 4 places"),
+        Column("effective_from", "date", "first day the price holds (YYYY-MM-DD, UTC)"),
+        Column("effective_to", "date", "last day it holds (inclusive); empty = open-ended"),
+    ),
+    file_pattern=r"PRICE_(?P<stamp>[0-9]{14})_(?P<seq>[0-9]{6})\.csv",
+    quantity_column="min_qty",
+    amount_column="price",
+)
+
 LAYOUTS: dict[str, CsvLayout] = {
-    layout.name: layout for layout in (ORDER_IMPORT, ORDER_REJECT, STOCK_EXPORT, SHIPMENT_EXPORT)
+    layout.name: layout
+    for layout in (ORDER_IMPORT, ORDER_REJECT, STOCK_EXPORT, SHIPMENT_EXPORT, PRICE_EXPORT)
 }
-EXPORT_LAYOUTS: dict[str, CsvLayout] = {"stock": STOCK_EXPORT, "shipments": SHIPMENT_EXPORT}
-EXPORT_PREFIXES: dict[str, str] = {"stock": "STOCK", "shipments": "SHIP"}
+EXPORT_LAYOUTS: dict[str, CsvLayout] = {
+    "stock": STOCK_EXPORT,
+    "shipments": SHIPMENT_EXPORT,
+    "prices": PRICE_EXPORT,
+}
+EXPORT_PREFIXES: dict[str, str] = {"stock": "STOCK", "shipments": "SHIP", "prices": "PRICE"}
 
 
 def order_file_name(date_yyyymmdd: str, seq: int) -> str:
@@ -148,7 +173,7 @@ def order_file_name(date_yyyymmdd: str, seq: int) -> str:
 
 
 def export_file_name(kind: str, stamp_yyyymmddhhmmss: str, seq: int) -> str:
-    """``STOCK_<YYYYMMDDHHMMSS>_<seq:06d>.csv`` or ``SHIP_...``."""
+    """``STOCK_<YYYYMMDDHHMMSS>_<seq:06d>.csv``, ``SHIP_...`` or ``PRICE_...``."""
     return f"{EXPORT_PREFIXES[kind]}_{stamp_yyyymmddhhmmss}_{seq:06d}.csv"
 
 
@@ -220,7 +245,7 @@ def to_decimal(text: str | None) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def _sum_quantity(rows: list[dict[str, str]], column: str) -> Decimal | None:
+def _sum_column(rows: list[dict[str, str]], column: str) -> Decimal | None:
     values = [to_decimal(row.get(column)) for row in rows]
     if any(v is None for v in values):
         return None
@@ -245,7 +270,105 @@ def validate_control(
     if str(len(rows)) != control["ROW_COUNT"]:
         return False, f"ROW_COUNT {control['ROW_COUNT']} but the file has {len(rows)} rows"
     if resolved.quantity_column:
-        total = _sum_quantity(rows, resolved.quantity_column)
+        total = _sum_column(rows, resolved.quantity_column)
         if total is None or total != to_decimal(control["SUM_QUANTITY"]):
             return False, f"SUM_QUANTITY {control['SUM_QUANTITY']} but the rows sum to {total}"
+    if resolved.amount_column:
+        return _check_amount(control, _sum_column(rows, resolved.amount_column))
     return True, "ok"
+
+
+def _check_amount(control: dict[str, str], total: Decimal | None) -> tuple[bool, str]:
+    claimed = control.get(AMOUNT_CONTROL_KEY)
+    if claimed is None:
+        return False, f"control file lacks keys: {AMOUNT_CONTROL_KEY}"
+    if total is None or total != to_decimal(claimed):
+        return False, f"{AMOUNT_CONTROL_KEY} {claimed} but the rows sum to {total}"
+    return True, "ok"
+
+
+# -- price export records -------------------------------------------------------------------------
+PLAIN_PRICE = re.compile(r"[0-9]+(\.[0-9]{1,4})?")
+PRICE_KEY_FIELDS = ("sku", "price_list", "min_qty", "effective_from")
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One bad record of an export: its line in the file (the header row is line 1)."""
+
+    line: int
+    field: str
+    message: str
+
+    def describe(self, file_name: str) -> str:
+        return f"{file_name} line {self.line} field {self.field}: {self.message}"
+
+
+def _iso_date(text: str) -> date | None:
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _price_field_problems(record: dict[str, str]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for name in ("sku", "price_list"):
+        if not record[name].strip():
+            found.append((name, "is empty"))
+    if not is_digits(record["min_qty"]) or int(record["min_qty"]) < 1:
+        found.append(("min_qty", f"{record['min_qty']!r} is not a whole number of 1 or more"))
+    if PLAIN_PRICE.fullmatch(record["price"]) is None:
+        found.append(("price", f"{record['price']!r} is not a price >= 0 with at most 4 places"))
+    start = _iso_date(record["effective_from"])
+    if start is None:
+        found.append(("effective_from", f"{record['effective_from']!r} is not a YYYY-MM-DD date"))
+    end_text = record["effective_to"]
+    end = _iso_date(end_text) if end_text else None
+    if end_text and end is None:
+        found.append(("effective_to", f"{end_text!r} is not a YYYY-MM-DD date or empty"))
+    elif start is not None and end is not None and end < start:
+        found.append(("effective_to", f"{end_text} is before effective_from {start.isoformat()}"))
+    return found
+
+
+def price_record_problems(data_text: str) -> list[RecordProblem]:
+    """Every bad record of a price export (``PRICE_EXPORT`` columns in their order): a wrong
+    column count, an empty ``sku`` or ``price_list``, a ``min_qty`` below 1, a price that is not
+    a plain decimal with at most 4 places, a bad date, ``effective_to`` before
+    ``effective_from``, or a second record for the same sku, price list, min_qty and
+    effective_from. Check the header row first (``validate_header``)."""
+    names = PRICE_EXPORT.column_names
+    reader = csv.reader(io.StringIO(data_text.lstrip("\ufeff"), newline=""))
+    next(reader, None)
+    problems: list[RecordProblem] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for values in reader:
+        line = reader.line_num
+        if len(values) != len(names):
+            problems.append(
+                RecordProblem(line, "*", f"{len(values)} fields, the layout has {len(names)}")
+            )
+            continue
+        record = dict(zip(names, values, strict=True))
+        bad = _price_field_problems(record)
+        problems += [RecordProblem(line, name, message) for name, message in bad]
+        key = tuple(record[k] for k in PRICE_KEY_FIELDS)
+        if not bad and key in seen:
+            problems.append(
+                RecordProblem(line, "effective_from", f"repeats the record of line {seen[key]}")
+            )
+        seen.setdefault(key, line)
+    return problems
+
+
+def validate_price_records(file_name: str, data_text: str) -> tuple[bool, str]:
+    """``(ok, reason)`` for the records of a price export; the reason names the file, the line
+    and the field of the first bad record and how many there are."""
+    problems = price_record_problems(data_text)
+    if not problems:
+        return True, "ok"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return False, problems[0].describe(file_name) + more

@@ -3,7 +3,8 @@
 A home-grown ERP of the kind that has no REST API: the connector drops order files into
 ``inbound/``, the ERP imports them on a schedule and acknowledges each in ``ack/``; it writes
 stock and shipment exports to ``outbound/``; and it offers a SOAP 1.1 document/literal
-OrderService. Neither way in has idempotency. See ``README.md`` beside this module for the
+OrderService (orders, stock, shipments, customer accounts and credit notes). Neither way in has
+idempotency. See ``README.md`` beside this module for the
 behaviours, options, events and faults; the file layouts and the WSDL are contract data in
 :mod:`contracts.legacy`.
 """

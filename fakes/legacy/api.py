@@ -21,7 +21,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, jsonify, request
 
 from fakes.core.fake import CONTROL_PREFIX
-from fakes.legacy import auth, service, soap
+from fakes.legacy import auth, operations, soap
 from fakes.legacy.errors import (
     XML_CONTENT_TYPE,
     BadFileName,
@@ -59,7 +59,7 @@ def _soap_routes(app: Flask, backend: LegacyBackend) -> None:
         envelope = soap.parse_envelope(request.get_data(), request.content_type)
         auth.check_soap(backend, request.headers.get("Authorization"), envelope.header)
         operation, payload = soap.resolve_call(envelope, request.headers.get("SOAPAction"), drift)
-        result = service.HANDLERS[operation](backend, payload, g.get("armed") or {})
+        result = operations.handler(operation)(backend, payload, g.get("armed") or {})
         return Response(soap.response_envelope(result, drift), content_type=XML_CONTENT_TYPE)
 
 

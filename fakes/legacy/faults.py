@@ -18,7 +18,8 @@ Names and parameters (defaults in :data:`DEFAULTS`)
     ``partial_import``   every ``every``-th valid row/line rejected with ``code``     FM-L01
     ``wsdl_drift``       WSDL and service rename elements: ``rename`` {old: new}      FM-L02
 
-Export faults take ``kind`` (``stock`` | ``shipments``; absent = both).
+Export faults take ``kind`` (``stock`` | ``shipments``; absent = both; ``prices`` only when
+named, see :mod:`fakes.legacy.price_export`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 EXPORT_FAULTS = ("rename_columns", "reorder_columns", "repeat_export", "skip_sequence",
                  "stale_export")
-EXPORT_KINDS = ("stock", "shipments")
+EXPORT_KINDS = ("stock", "shipments", "prices")
 
 
 def _require(condition: bool, message: str) -> None:

@@ -32,7 +32,9 @@ from typing import Any
 from contracts.legacy.layouts import to_decimal
 from fakes.core.backend import VendorBackend, event
 from fakes.core.rng import SeededRandom
-from fakes.legacy import exporter, importer, picking
+from fakes.legacy import customers, exporter, importer, picking
+from fakes.legacy.credit_notes import CreditBook
+from fakes.legacy.customers import AccountBook
 from fakes.legacy.faults import normalise
 from fakes.legacy.folders import DropFolders
 from fakes.legacy.model import (
@@ -50,6 +52,7 @@ from fakes.legacy.model import (
     StockLevel,
     iso,
 )
+from fakes.legacy.price_events import PriceEvents
 from fakes.legacy.seed import build_seed
 
 TREE_KEY = "__drop_folders__"
@@ -64,7 +67,7 @@ def _credentials(rng: SeededRandom) -> tuple[str, str]:
     return "WSCONNECT", "".join(stream.choice(alphabet) for _ in range(20))
 
 
-class LegacyBackend(VendorBackend):
+class LegacyBackend(PriceEvents, VendorBackend):
     """All state of one legacy ERP: entities on ``self``, files under ``self.folders``."""
 
     # -- seed ---------------------------------------------------------------------------------
@@ -75,6 +78,7 @@ class LegacyBackend(VendorBackend):
         self.folders.clear()
         self._load_master_data()
         self._load_ledgers()
+        self.load_prices()  # the price book (fakes.legacy.price_events)
         configured = dict(options.get("faults") or {})
         self.active_faults = {name: normalise(name, p) for name, p in configured.items()}
         self.armed: dict[int, dict[str, dict[str, Any]]] = {}
@@ -92,6 +96,8 @@ class LegacyBackend(VendorBackend):
         self.seed_stock: dict[tuple[str, str], int] = dict(seed.stock)
         self.stock = {key: StockLevel(qty, self.seeded_at) for key, qty in seed.stock.items()}
         self.stock_history: list[tuple[datetime, str, str, int]] = []
+        self.account_book = AccountBook(self.customers, self.seeded_at)  # fakes.legacy.customers
+        self.credit_book = CreditBook()  # fakes.legacy.credit_notes
 
     def _load_ledgers(self) -> None:
         self.orders: dict[str, Order] = {}
@@ -149,6 +155,7 @@ class LegacyBackend(VendorBackend):
             self.next_export_at = slot + timedelta(seconds=self.export_interval_s)
             exporter.export_stock(self, slot)
             exporter.export_shipments(self, slot)
+        self.tick_prices()
 
     def handle_event(self, name: str, payload: dict[str, Any]) -> Any:
         with self.lock:
@@ -368,6 +375,21 @@ class LegacyBackend(VendorBackend):
         order.status = "cancelled"
         return order.to_dict()
 
+    @event("approve_customer")
+    def approve_customer(self, customer_ref: str, credit_limit: Any = None) -> dict[str, Any]:
+        """The credit controller approves an account (:mod:`fakes.legacy.customers`)."""
+        return customers.approve(self, customer_ref, credit_limit)
+
+    @event("set_credit_hold")
+    def set_credit_hold(self, customer_ref: str, on_hold: bool = True) -> dict[str, Any]:
+        """The credit controller puts an account on credit hold, or lifts it."""
+        return customers.credit_hold(self, customer_ref, on_hold)
+
+    @event("block_customer")
+    def block_customer(self, customer_ref: str, blocked: bool = True) -> dict[str, Any]:
+        """An account is blocked (status ``blocked``) or unblocked (``approved``)."""
+        return customers.block(self, customer_ref, blocked)
+
     @event("set_fault")
     def set_fault(self, fault: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """Switch a standing fault on (see :mod:`fakes.legacy.faults`)."""
@@ -397,6 +419,10 @@ class LegacyBackend(VendorBackend):
                 for sku, wh, level in self.stock_rows()
             ],
             "shipments": [s.to_dict() for s in self.shipments],
+            "customers": [customers.account_dict(self, a)
+                          for a in self.account_book.accounts.values()],
+            "credit_notes": [n.to_dict() for n in self.credit_book.notes],
+            "prices": self.price_snapshot(),
             "exports": [r.to_dict() for r in self.exports],
             "faults": copy.deepcopy(self.active_faults),
             "schedule": {

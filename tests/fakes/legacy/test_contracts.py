@@ -48,7 +48,9 @@ def test_control_validator() -> None:
 
 def test_wsdl_contract_lists_operations() -> None:
     assert sorted(contract().operations) == [
-        "CreateOrder", "FindOrdersByReference", "GetOrder", "GetStock", "ListShipments"]
+        "CreateCreditNote", "CreateCustomer", "CreateOrder", "FindCreditNotesByReference",
+        "FindCustomersByReference", "FindOrdersByReference", "GetCustomer", "GetOrder",
+        "GetStock", "ListShipments", "UpdateCustomer"]
     assert contract().elements["CreateOrder/lines/line/quantity"].type == "xsd:int"
 
 
