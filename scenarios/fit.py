@@ -626,8 +626,8 @@ def _adjust_legacy(flows: dict[str, FlowFit], profile: FitProfile, warnings: lis
         orders.status = "needs-setup"
         orders.needs.append("mapping.accounts or mapping.default_customer")
         orders.notes.append(
-            "the profile has neither mapping.accounts nor mapping.default_customer: every "
-            "order would be held (the ERP has no customer lookup)"
+            "the profile has neither mapping.accounts nor mapping.default_customer: an order "
+            "from a buyer the ERP does not know by e-mail (FindCustomersByReference) is held"
         )
     elif not profile.mapping.default_customer:
         orders.notes.append(

@@ -123,11 +123,6 @@ NO_RETURNS_CODE = (
     "the connector package has no returns.py: Magento credit memos are not exported and ERP "
     "credit notes are not imported (custom work)"
 )
-NO_ACCOUNTS_CODE = (
-    "the connector package has no accounts.py: B2B companies get no ERP account from the "
-    "integration (custom work); orders still resolve their customer (see orders export)"
-)
-
 NETSUITE: dict[str, Capability] = {
     "orders_export": Capability(
         "supported",
@@ -503,28 +498,90 @@ S4HANA: dict[str, Capability] = {
         ),
     ),
     "accounts": Capability(
-        "not-implemented",
+        "supported",
         (
-            _e("API_BUSINESS_PARTNER A_BusinessPartner (create)", used=False),
-            _e("API_BUSINESS_PARTNER A_Customer (order block)", used=False),
+            _e(
+                "GET API_BUSINESS_PARTNER/A_BusinessPartner?$filter=BusinessPartnerIDByExtSystem "
+                "eq 'MAGE-COMPANY-<id>'"
+            ),
+            _e("GET API_BUSINESS_PARTNER/A_AddressEmailAddress?$filter=SearchEmailAddress eq ..."),
+            _e(
+                "POST API_BUSINESS_PARTNER/A_BusinessPartner (deep insert: address, e-mail, "
+                "phone, customer with order block, sales area)"
+            ),
+            _e("GET API_BUSINESS_PARTNER/A_BusinessPartner('<bp>')?$expand=to_Customer"),
+            _e(
+                "GET API_CRDTMBUSINESSPARTNER/A_CreditManagementAccount (credit limit per "
+                "credit segment)"
+            ),
+            _e(
+                "PATCH A_BusinessPartner, A_BusinessPartnerAddress, A_AddressEmailAddress, "
+                "A_AddressPhoneNumber (name, address, e-mail, phone)"
+            ),
+            MAGENTO_COMPANIES,
         ),
-        notes=(NO_ACCOUNTS_CODE, "credit limits are not in this API (vendor-apis 2.5)"),
-        sources=("sync_core/flows/accounts.py", "vendor-apis 2.5"),
-    ),
-    "returns": Capability(
-        "not-implemented",
-        (
-            _e("API_CREDIT_MEMO_REQUEST_SRV (create)", used=False),
-            _e("GET API_BILLING_DOCUMENT_SRV (invoices M, credit memos O)"),
+        needs=(
+            *ACCOUNT_NEEDS,
+            "API_CRDTMBUSINESSPARTNER in the communication arrangement for credit limits",
         ),
         notes=(
-            "with Magento owning refunds (the default) the flow is absent: the connector "
-            "does not write credit memo requests",
-            "with flows.returns.source_of_truth: erp, S/4HANA credit memos become Magento "
-            "credit memos (supported)",
-            "billing documents are reconciled per order (FM-S06)",
+            *ACCOUNT_NOTES,
+            "the gate is the customer's order block (erp_options.approval_order_block, default "
+            "01): SD refuses sales orders until it is removed; a central block or a blocked "
+            "credit account also counts as a hold",
+            "credit limit: the credit account in erp_options.credit_segment (default 1000)",
         ),
-        sources=("sync_core/connectors/s4hana/returns.py", "vendor-apis 2.5"),
+        sources=("sync_core/connectors/s4hana/accounts.py", "sync_core/flows/accounts.py"),
+        idempotency="lookup by BusinessPartnerIDByExtSystem (the company's reference, upper "
+        "case), then by e-mail, before every create: SAP has no unique key on partners",
+        risks=(
+            "the credit management entity set name and facets are unconfirmed (no EDMX at "
+            "hand); without the service the limit reads as none and Magento gets 0",
+        ),
+    ),
+    "returns": Capability(
+        "supported",
+        (
+            _e(
+                "GET API_CREDIT_MEMO_REQUEST_SRV/A_CreditMemoRequest?$filter="
+                "PurchaseOrderByCustomer eq '<ref>' and CreditMemoRequestType eq 'CR'"
+            ),
+            _e(
+                "GET API_BILLING_DOCUMENT_SRV/A_BillingDocumentItem?$filter=SalesDocument eq "
+                "'<order>' (+ A_BillingDocument: invoices M, not cancelled)"
+            ),
+            _e(
+                "POST API_CREDIT_MEMO_REQUEST_SRV/A_CreditMemoRequest (CR, to_Item referencing "
+                "the invoice items)"
+            ),
+            _e(
+                "POST API_CUSTOMER_RETURN_SRV/A_CustomerReturn (CBAR, restocked lines to "
+                "ProductionPlant/StorageLocation, billing block)"
+            ),
+            MAGENTO_CREDIT_MEMOS,
+        ),
+        needs=("mapping.locations: the plant/storage location a returned line goes back to",),
+        notes=(
+            "the money is a credit memo request copied from the order's invoice (SD copy "
+            "control refuses crediting more than was billed); billing releases it into the G2 "
+            "credit memo; SDDocumentReason from erp.options.credit_memo_reason",
+            "goods returned to stock: a customer return of those lines with a billing block "
+            "(erp.options.return_billing_block, default 08), so it never bills a second credit",
+            "with flows.returns.source_of_truth: erp, S/4HANA credit memos become Magento "
+            "credit memos (supported); billing documents are reconciled per order (FM-S06)",
+            "an order not invoiced yet waits (retryable)",
+        ),
+        sources=(
+            "sync_core/connectors/s4hana/credit_requests.py",
+            "sync_core/connectors/s4hana/returns.py",
+        ),
+        idempotency="lookup by PurchaseOrderByCustomer (the memo's reference) before every "
+        "create, the customer return first, then the credit memo request",
+        risks=(
+            "no freight on the credit (the order export sends none); an adjustment is refused "
+            "for manual handling",
+            "the goods receipt of the return (returns delivery) is the warehouse's step in SAP",
+        ),
     ),
     "order_state": Capability(
         "supported",
@@ -772,14 +829,20 @@ SAGE200: dict[str, Capability] = {
         "supported",
         (
             _e("GET product_price_views", "unconfirmed", note=UNCONFIRMED_SAGE),
-            _e("GET price_bands", "unconfirmed", used=False),
+            _e(
+                "GET price_bands (is_time_based, active_date_time_from/_to)",
+                note="price-book.json [SelectCo/sage200-api-client]",
+            ),
             MAGENTO_PRICES,
         ),
         needs=("mapping.price_lists: Magento customer group -> Sage price band, for tiers",),
         notes=(
             "erp_options.price_band is the base band (default Standard)",
-            "base and tier (per customer group, quantity 1) prices from price bands; bands "
-            "carry no dates, so Magento's special prices are left alone",
+            "erp_options.dated_price_bands (comma-separated): time-based bands the web account "
+            "is linked to; a product's own price there is its base price between the band's "
+            "days, then the base band's again (FM-T02)",
+            "base and tier (per customer group, quantity 1) prices from price bands, dated "
+            "when the band is time based; Magento's special prices are left alone",
             *PRICE_NOTES,
         ),
         sources=("sync_core/connectors/sage200/prices.py", "vendor-apis 3.2"),
@@ -818,26 +881,39 @@ SAGE200: dict[str, Capability] = {
         ),
     ),
     "returns": Capability(
-        "not-implemented",
+        "partial",
         (
+            MAGENTO_CREDIT_MEMOS,
+            _e("POST sales_credit_notes (posted sales ledger credit note)"),
+            _e("GET sales_posted_transactions?$filter=reference eq ..."),
+            _e("GET sop_orders/{id} ($select customer_id, document_no)"),
             _e(
-                "SOP returns / credit notes",
-                "unconfirmed",
+                "SOP returns (write) / stock adjustment in",
+                "missing",
                 used=False,
-                note="not in the reference Swagger (SOP and Stock only)",
-            ),
-            _e(
-                "POST sales_invoices / GET sales_posted_transactions",
-                "unconfirmed",
-                used=False,
+                note="SOP returns are read-only views; the Stock API has transfers and "
+                "stocktakes only",
             ),
         ),
         notes=(
-            NO_RETURNS_CODE,
-            "Sage 200's SOP return and credit note endpoints are unconfirmed (vendor-apis "
-            "3.2): no credit note can be written or read by the builtin connector",
+            "a credit memo becomes one posted credit note on the order's account: reference "
+            "= the memo reference without 'mage-' (Sage keeps 20 characters), "
+            "second_reference = the Sage order's document_no, one nominal analysis item per "
+            "line ('<code> x <qty>'), shipping and adjustment on "
+            "erp.options.credit_nominal_code (default 4000), tax on "
+            "erp.options.credit_tax_code_id (default 1)",
+            "goods returned to stock raise a manual_restock alert (item, quantity, "
+            "warehouse): Sage's API cannot move stock in, so FM-T04's restock is not met",
+            "ERP-owned refunds are not read back (no credits() reader)",
         ),
-        sources=("vendor-apis 3.2", "sync_core/flows/returns.py"),
+        sources=("sync_core/connectors/sage200/returns.py", "sync_core/flows/returns.py"),
+        idempotency=CREDIT_IDEMPOTENCY,
+        risks=(
+            "a posted credit note has no item lines: the lines live only in the nominal "
+            "narratives, and nothing in Sage allocates it to the order's invoice",
+            "one tax code for the whole credit note: a memo mixing tax rates is analysed "
+            "on the configured code",
+        ),
     ),
     "order_state": Capability(
         "supported",
@@ -867,11 +943,13 @@ LEGACY: dict[str, Capability] = {
         notes=(
             "rejected lines are never taken as success (FM-L01); WSDL and CSV header "
             "checks refuse a changed contract (FM-L02)",
-            "customer: mapping.accounts[email] or mapping.default_customer (the ERP has no "
-            "customer lookup); an unmapped customer is a MappingError: the order is held",
+            "customer: mapping.accounts[email], else the ERP account with the order's e-mail "
+            "(SOAP FindCustomersByReference, remembered once found), else "
+            "mapping.default_customer; none of them is a MappingError: the order is held",
             "order policies: policies.stockout through SOAP GetStock (skipped with "
-            "stock_source files, whose exports belong to the stock flow); the ERP has no "
-            "account holds",
+            "stock_source files, whose exports belong to the stock flow); policies.credit_hold "
+            "through SOAP GetCustomer before the create (credit_hold set, or the account not "
+            "approved); the ERP itself takes a held account's orders (FM-T03)",
         ),
         sources=("sync_core/connectors/legacy/connector.py", "vendor-apis 4.1-4.2"),
         idempotency="none native: FindOrdersByReference before every create, or the "
@@ -897,26 +975,78 @@ LEGACY: dict[str, Capability] = {
         idempotency=SHIPMENT_IDEMPOTENCY,
     ),
     "prices": Capability(
-        "not-implemented",
-        notes=(
-            "the connector package has no prices.py: the OrderService has no price "
-            "operation known to the connector (custom work)",
+        "supported",
+        (
+            _e("PRICE_<stamp>_<seq>.csv exports with .ctl control files (file gateway)"),
+            MAGENTO_PRICES,
         ),
-        sources=("sync_core/flows/prices.py",),
+        needs=("mapping.price_lists: Magento customer group -> ERP price list, for tiers",),
+        notes=(
+            "erp_options.price_list is the base price list (default STD); base prices (min_qty "
+            "1) and tiers per customer group (one per min_qty), each dated: a future price is "
+            "sent on its first day, a dated price ends on its last (FM-T02)",
+            "each export is checked whole before use: control totals (ROW_COUNT, SUM_QUANTITY, "
+            "SUM_AMOUNT), header row, every record (a refusal names file, line and field); "
+            "re-dropped, repeated and older exports are ignored by sequence number (FM-L04)",
+            *PRICE_NOTES,
+            "no price check on order export: the Magento price is sent",
+        ),
+        sources=(
+            "sync_core/connectors/legacy/prices.py",
+            "sync_core/connectors/legacy/pricefiles.py",
+            "contracts/legacy/ORDER_FILE.md",
+            "sync_core/flows/prices.py",
+        ),
+        idempotency=PRICE_IDEMPOTENCY,
+        risks=(
+            "prices arrive only as fast as the ERP's price export job runs; a refused export "
+            "stops the price flow until a good one arrives (an alert says why)",
+            "the ERP has no special prices: Magento's are left alone",
+        ),
     ),
     "accounts": Capability(
-        "not-implemented",
-        (_e("customer operations", "missing", used=False, note="the OrderService has none"),),
-        notes=(NO_ACCOUNTS_CODE,),
-        sources=("sync_core/connectors/legacy/connector.py", "sync_core/flows/accounts.py"),
+        "supported",
+        (
+            _e("SOAP FindCustomersByReference(external_ref), then (email)"),
+            _e("SOAP CreateCustomer (opens the account pending approval)"),
+            _e("SOAP GetCustomer (status, credit_hold, credit_limit, balance)"),
+            _e("SOAP UpdateCustomer (name, e-mail, phone, address)"),
+            MAGENTO_COMPANIES,
+        ),
+        needs=ACCOUNT_NEEDS,
+        notes=(
+            *ACCOUNT_NOTES,
+            "the ERP opens every new account pending its credit controller's approval, even "
+            "for customer-group accounts; on hold while not approved or credit_hold is set",
+        ),
+        sources=("sync_core/connectors/legacy/accounts.py", "sync_core/flows/accounts.py"),
+        idempotency="none native (CreateCustomer makes a new account per call, FM-L03): the "
+        "external_ref mage-company-<id> is looked up before every create, so a lost answer is "
+        "found on the next pass",
+        risks=(
+            "duplicates made outside the integration are logged and the approved one (else "
+            "the lowest number) is bound",
+        ),
     ),
     "returns": Capability(
-        "not-implemented",
-        notes=(
-            NO_RETURNS_CODE,
-            "the OrderService has no credit-note operation known to the connector",
+        "supported",
+        (
+            _e("SOAP FindCreditNotesByReference(credit_ref)"),
+            _e("SOAP CreateCreditNote (erp_order_no, lines with restock and warehouse)"),
+            MAGENTO_CREDIT_MEMOS,
         ),
-        sources=("sync_core/flows/returns.py",),
+        needs=("mapping.locations: the warehouse a returned line goes back to",),
+        notes=(
+            "one credit note per memo on the exported order; restocked lines go back into the "
+            "mapped warehouse's stock at once; the ERP refuses over-crediting and returning "
+            "goods that never shipped",
+            "no shipping on the note (orders carry none); a memo with an adjustment is refused "
+            "for manual handling",
+        ),
+        sources=("sync_core/connectors/legacy/returns.py", "sync_core/flows/returns.py"),
+        idempotency="none native (CreateCreditNote makes a note per call, FM-L03): "
+        + CREDIT_IDEMPOTENCY,
+        risks=("ERP-owned refunds are not read back (no credits() reader)",),
     ),
     "order_state": Capability(
         "supported",
@@ -996,8 +1126,36 @@ REVERSE_RETURNS: dict[str, Capability] = {
         ),
         idempotency=REFUND_IDEMPOTENCY,
     ),
-    "sage200": SAGE200["returns"],
-    "legacy": LEGACY["returns"],
+    "sage200": Capability(
+        "not-implemented",
+        (
+            _e(
+                "GET sales_posted_transactions (credit notes)",
+                used=False,
+                note="readable, but the lines live only in nominal narratives",
+            ),
+        ),
+        notes=(
+            "sync_core/connectors/sage200/returns.py has no credits() reader: Sage 200 credit "
+            "notes are not imported into Magento (custom work)",
+        ),
+        sources=("sync_core/connectors/sage200/returns.py", "sync_core/flows/returns_reverse.py"),
+    ),
+    "legacy": Capability(
+        "not-implemented",
+        (
+            _e(
+                "SOAP FindCreditNotesByReference(credit_ref)",
+                used=False,
+                note="by reference only: the OrderService has no credit-note listing",
+            ),
+        ),
+        notes=(
+            "sync_core/connectors/legacy/returns.py has no credits() reader: credit notes made "
+            "in the ERP are not imported into Magento (custom work)",
+        ),
+        sources=("sync_core/connectors/legacy/returns.py", "sync_core/flows/returns_reverse.py"),
+    ),
 }
 IDEMPOTENCY: dict[str, Idempotency] = {
     "netsuite": Idempotency(

@@ -19,6 +19,7 @@ from scenarios.context import Ctx
 from scenarios.flowviews.prices import (
     DATED,
     ERPS,
+    SAGE_DATED_BAND,
     magento_base,
     magento_charges,
     products,
@@ -147,6 +148,7 @@ def _periods(ctx: Ctx, price: Decimal) -> list[Period]:
     "runs it charges that price or the one of the last run (a change lags one run at most), "
     "never a price before its first day",
     flows=PRICE_FLOW,
+    erp_settings={"dated_price_bands": f"{SAGE_DATED_BAND}1,{SAGE_DATED_BAND}2"},  # sage200
 )
 def effective_dates(ctx: Ctx) -> list[str]:
     ((sku, price),) = products(ctx, 1)

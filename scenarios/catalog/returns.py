@@ -2,7 +2,9 @@
 returned to stock) become exactly one ERP credit note each, linked to the exported order, with
 the memo's lines, quantities and shipping, and the returned goods back in the ERP warehouse
 mapped from the Magento source they left from; the first answer to the ERP's credit-note create
-is lost after the ERP committed it.
+is lost after the ERP committed it. Where the ERP's API cannot move goods into stock (Sage 200:
+no SOP return or stock adjustment write), the returned goods must instead be handed to a person
+as an alert naming the memo's SKU, quantity and warehouse, and the ERP must show no movement.
 
 The verdict reads only the fakes' state (:mod:`scenarios.flowviews.returns` and, per ERP,
 :mod:`scenarios.flowviews.returns_erps`).
@@ -16,10 +18,14 @@ from typing import Any
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
-from scenarios.flowviews.returns_erps import VIEWS
+from scenarios.flowviews.returns_erps import NO_RESTOCK, VIEWS, ReturnsView
 from sync_core.flows.returns_model import reference
 
-ERPS = ("netsuite", "business-central", "sap-b1")
+ERPS = ("netsuite", "business-central", "sap-b1", "legacy", "s4hana", "sage200")
+
+
+def _view(erp: str) -> ReturnsView:
+    return VIEWS[erp] if erp in VIEWS else NO_RESTOCK[erp]
 
 
 def _skus(ctx: Ctx, count: int) -> list[str]:
@@ -46,7 +52,7 @@ def _sources(ctx: Ctx, entity_id: int) -> dict[str, str]:
 
 
 def _lose_credit_answers(ctx: Ctx) -> None:
-    for n, (method, path) in enumerate(VIEWS[ctx.world.erp].credit_writes):
+    for n, (method, path) in enumerate(_view(ctx.world.erp).credit_writes):
         ctx.world.erp_fake.add_fault(
             {
                 "id": f"lose-credit-{n}",
@@ -69,7 +75,7 @@ def _lose_credit_answers(ctx: Ctx) -> None:
     "mapped from the Magento source they were shipped from",
 )
 def refunds(ctx: Ctx) -> list[str]:
-    view = VIEWS[ctx.world.erp]
+    view = _view(ctx.world.erp)
     sku_a, sku_b, sku_c = _skus(ctx, 3)
     full = ctx.place(1, lines=[{"sku": sku_a, "qty": 2}, {"sku": sku_b, "qty": 1}])[0]
     part = ctx.place(1, lines=[{"sku": sku_c, "qty": 3}, {"sku": sku_a, "qty": 1}])[0]
@@ -91,4 +97,8 @@ def refunds(ctx: Ctx) -> list[str]:
     location = str(ctx.world.profile["locations"].get(source, f"?{source}"))
     expected = {(str(part["increment_id"]), sku_c, location): Decimal(2)}
     evidence = rv.judge_credits(memos, view.credits(state), refs)
+    if ctx.world.erp in NO_RESTOCK:
+        alerts = ctx.connector.alerts() or []
+        handed = rv.judge_restock_handed_over(expected, alerts)
+        return evidence + handed + rv.judge_restock({}, view.restocked(state))
     return evidence + rv.judge_restock(expected, view.restocked(state))

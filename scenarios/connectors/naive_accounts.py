@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 import requests
 from requests_oauthlib import OAuth1
@@ -66,12 +67,65 @@ def _sage200(naive: NaiveConnector, company: dict[str, Any]) -> requests.Respons
     return response  # Sage refuses a second account with the same reference
 
 
+def _legacy(naive: NaiveConnector, company: dict[str, Any]) -> requests.Response:
+    erp: Any = naive.erp  # the naive script's legacy half: its base URL and SOAP user
+    body = (
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:tns="urn:legacy-erp:order-service:v1"><soap:Body><tns:CreateCustomer>'
+        f"<tns:name>{escape(str(company['company_name']))}</tns:name>"
+        f"<tns:email>{escape(str(company['company_email']))}</tns:email>"
+        "</tns:CreateCustomer></soap:Body></soap:Envelope>"
+    )
+    response: requests.Response = naive.session.post(
+        f"{erp.base}/soap/OrderService",
+        data=body.encode("utf-8"),
+        auth=erp.auth,
+        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
+        timeout=30,
+    )
+    return response  # the legacy ERP makes a new account for every call
+
+
+def _s4hana(naive: NaiveConnector, company: dict[str, Any]) -> requests.Response:
+    erp: Any = naive.erp  # the naive script's S/4HANA half: its session, auth and CSRF token
+    body = {
+        "BusinessPartnerCategory": "2",
+        "OrganizationBPName1": company["company_name"][:40],
+        "to_BusinessPartnerAddress": [
+            {"Country": "GB", "to_EmailAddress": [{"EmailAddress": company["company_email"]}]}
+        ],
+        "to_Customer": {
+            "to_CustomerSalesArea": [
+                {"SalesOrganization": "1010", "DistributionChannel": "10", "Division": "00"}
+            ]
+        },
+    }
+    if erp.token is None:
+        fetched = naive.session.head(
+            f"{erp.base}/API_BUSINESS_PARTNER/",
+            auth=erp.auth,
+            headers={"x-csrf-token": "Fetch"},
+            timeout=30,
+        )
+        erp.token = fetched.headers.get("x-csrf-token", "")
+    response: requests.Response = naive.session.post(
+        f"{erp.base}/API_BUSINESS_PARTNER/A_BusinessPartner",
+        json=body,
+        auth=erp.auth,
+        headers={"x-csrf-token": erp.token, "Accept": "application/json"},
+        timeout=30,
+    )
+    return response  # SAP has no unique key on a partner: a retried POST makes a second one
+
+
 CREATES: dict[str, Create] = {
     "netsuite": _netsuite,
     "business-central": _business_central,
     "sap-b1": _sap_b1,
     "sage200": _sage200,
+    "legacy": _legacy,
 }
+CREATES["s4hana"] = _s4hana
 
 
 def _magento(naive: NaiveConnector, method: str, path: str, body: Any = None) -> Any:

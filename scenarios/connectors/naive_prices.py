@@ -9,6 +9,8 @@ inside the answer are never read, so they are never sent again.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -55,10 +57,12 @@ def _business_central(erp: Any) -> Prices:
 
 
 def _sage200(erp: Any) -> Prices:
+    """The most recently changed band price per product wins: band dates are not looked at."""
+    rows = sorted(erp._list("/product_price_views"), key=lambda r: str(r.get("date_time_updated")))
     return {
         str(row["product_code"]): (Decimal(str(row["product_price_price"])), None)
-        for row in erp._list("/product_price_views")
-        if row.get("price_band_name") == "Standard"
+        for row in rows
+        if row.get("product_price_price") is not None
     }
 
 
@@ -76,12 +80,33 @@ def _s4hana(erp: Any) -> Prices:
     return {m: p[m] for m, (_, p) in out.items()}
 
 
+def _legacy(erp: Any) -> Prices:
+    """The last ``PRICE_*.csv`` in ``outbound/``, read by position without its control file;
+    the last ``STD`` row of an item wins, whatever its dates."""
+    listing = erp.session.get(f"{erp.base}/files/outbound", auth=erp.auth, timeout=30).json()
+    names = sorted(
+        str(f["name"])
+        for f in listing.get("files") or []
+        if str(f["name"]).startswith("PRICE_") and str(f["name"]).endswith(".csv")
+    )
+    if not names:
+        return {}
+    url = f"{erp.base}/files/outbound/{names[-1]}"
+    data = erp.session.get(url, auth=erp.auth, timeout=30).text
+    return {
+        row[0]: (Decimal(row[3]), None)
+        for row in list(csv.reader(io.StringIO(data)))[1:]
+        if len(row) >= 4 and row[1] == "STD"
+    }
+
+
 READERS: dict[str, Callable[[Any], Prices]] = {
     "s4hana": _s4hana,
     "netsuite": _netsuite,
     "sap-b1": _sap_b1,
     "business-central": _business_central,
     "sage200": _sage200,
+    "legacy": _legacy,
 }
 
 

@@ -166,3 +166,69 @@ def sage_hold(ctx: Ctx, account: AccountView) -> None:
 
 
 register("sage200", AccountHooks(sage_accounts, sage_approve, sage_hold, r"/customers$"))
+
+
+# -- legacy: SOAP customer accounts, status / credit_hold / credit_limit -----------------------
+def legacy_accounts(ctx: Ctx) -> list[AccountView]:
+    return [
+        AccountView(
+            str(c["customer_ref"]),
+            str(c["customer_ref"]),
+            str(c.get("email") or ""),
+            c.get("status") != "approved" or bool(c.get("credit_hold")),
+            decimal(c.get("credit_limit")),
+            str(c.get("phone") or ""),
+        )
+        for c in ctx.world.erp_fake.state()["customers"]
+    ]
+
+
+def legacy_approve(ctx: Ctx, account: AccountView, limit: Decimal) -> None:
+    """The credit controller approves the account with its limit (one screen in the ERP)."""
+    ctx.world.erp_fake.event("approve_customer", customer_ref=account.id, credit_limit=str(limit))
+
+
+def legacy_hold(ctx: Ctx, account: AccountView) -> None:
+    ctx.world.erp_fake.event("set_credit_hold", customer_ref=account.id, on_hold=True)
+
+
+register(
+    "legacy",
+    AccountHooks(legacy_accounts, legacy_approve, legacy_hold, r"^/soap/OrderService/?$"),
+)
+
+
+# -- SAP S/4HANA: business partner with customer order block, credit management limit ---------
+def s4_accounts(ctx: Ctx) -> list[AccountView]:
+    found = []
+    for p in ctx.world.erp_fake.state()["businessPartners"]:
+        customer = p.get("customer")
+        if not customer:
+            continue
+        emails, phones = p.get("emails") or [""], p.get("phones") or [""]
+        found.append(
+            AccountView(
+                str(p["BusinessPartner"]),
+                str(p["BusinessPartner"]),
+                str(emails[0]),
+                bool(
+                    customer.get("OrderIsBlockedForCustomer") or p.get("BusinessPartnerIsBlocked")
+                ),
+                decimal(p.get("creditLimit")),
+                str(phones[0]),
+            )
+        )
+    return found
+
+
+def s4_approve(ctx: Ctx, account: AccountView, limit: Decimal) -> None:
+    """Credit management grants the limit; the sales clerk removes the order block."""
+    ctx.world.erp_fake.event("set_credit_limit", customer=account.id, limit=str(limit))
+    ctx.world.erp_fake.event("block_customer", customer=account.id, blocked=False, kind="order")
+
+
+def s4_hold(ctx: Ctx, account: AccountView) -> None:
+    ctx.world.erp_fake.event("block_customer", customer=account.id, blocked=True, kind="order")
+
+
+register("s4hana", AccountHooks(s4_accounts, s4_approve, s4_hold, r"/A_BusinessPartner$"))

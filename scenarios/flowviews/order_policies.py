@@ -88,6 +88,9 @@ HOLDS: dict[str, AccountHold] = {
         lambda c: f"CUST{c.id:04d}", _event("hold_customer", "reference", on_hold=True)
     ),
     "business-central": _by_code(lambda c: f"C{c.id:05d}", _event("block_customer", "number")),
+    "legacy": _by_code(
+        lambda c: f"CUST{c.id:04d}", _event("set_credit_hold", "customer_ref", on_hold=True)
+    ),
 }
 
 

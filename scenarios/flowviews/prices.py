@@ -10,7 +10,9 @@ ERP setters, each on the fake's own state through the vendor's own rules:
 - Business Central: the item card's ``unitPrice``;
 - Sage 200: the ``set_price`` event (the Standard price band);
 - S/4HANA: the ``set_price`` event (a new PPR0 condition record from today on), and dated PPR0
-  records (``price_condition``), split around older ones as VK11 does.
+  records (``price_condition``), split around older ones as VK11 does;
+- legacy: the ``set_price`` event (the ``STD`` list from today on, or dated), then the ERP's
+  price export job (the ``export_prices`` event, as its schedule would run it).
 """
 
 from __future__ import annotations
@@ -59,12 +61,18 @@ def _s4_set(ctx: Ctx, sku: str, amount: Decimal) -> None:
     ctx.world.erp_fake.event("set_price", material=_code(ctx, sku), price=str(amount))
 
 
+def _legacy_set(ctx: Ctx, sku: str, amount: Decimal) -> None:
+    ctx.world.erp_fake.event("set_price", sku=_code(ctx, sku), price=str(amount))
+    ctx.world.erp_fake.event("export_prices")
+
+
 SETTERS: dict[str, Setter] = {
     "s4hana": _s4_set,
     "netsuite": _ns_set,
     "sap-b1": _b1_set,
     "business-central": _bc_set,
     "sage200": _sage_set,
+    "legacy": _legacy_set,
 }
 ERPS = tuple(SETTERS)
 
@@ -102,9 +110,41 @@ def s4_dated_price(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]]) -
         )
 
 
+def legacy_dated_price(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]]) -> None:
+    """Dated ``STD`` prices (``set_price`` with first and last day), then the price export."""
+    for price, start, end in rows:
+        ctx.world.erp_fake.event(
+            "set_price",
+            sku=_code(ctx, sku),
+            price=str(price),
+            effective_from=start.isoformat(),
+            effective_to=end.isoformat(),
+        )
+    ctx.world.erp_fake.event("export_prices")
+
+
+SAGE_DATED_BAND = "WEBPROMO"  # erp_settings dated_price_bands of FM-T02
+
+
+def sage_dated_price(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]]) -> None:
+    """Time-based price bands the web account is linked to, one per period (Sage 200 dates a
+    band, not a price): ``(price, from, to)``."""
+    for n, (price, start, end) in enumerate(rows, 1):
+        ctx.world.erp_fake.event(
+            "set_band_price",
+            band=f"{SAGE_DATED_BAND}{n}",
+            product_code=_code(ctx, sku),
+            price=float(price),
+            active_from=start.isoformat(),
+            active_to=end.isoformat(),
+        )
+
+
 DATED: dict[str, Callable[[Ctx, str, list[tuple[Decimal, date, date]]], None]] = {
     "sap-b1": b1_period_discount,
     "s4hana": s4_dated_price,
+    "legacy": legacy_dated_price,
+    "sage200": sage_dated_price,
 }
 
 

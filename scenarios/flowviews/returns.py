@@ -208,3 +208,19 @@ def judge_restock(expected: Restock, found: Restock) -> list[str]:
                 f"the ERP shows {got:f}"
             )
     return evidence
+
+
+def judge_restock_handed_over(expected: Restock, alerts: list[dict[str, Any]]) -> list[str]:
+    """Where the ERP cannot take goods back into stock: each expected return must be in a
+    ``manual_restock`` alert that names its SKU, quantity and warehouse."""
+    messages = [str(a.get("message")) for a in alerts if a.get("kind") == "manual_restock"]
+    evidence = []
+    for (order, sku, location), qty in sorted(expected.items()):
+        wanted = (sku, f"{qty.normalize():f} x", location)
+        if not any(all(part in m for part in wanted) for m in messages):
+            evidence.append(
+                f"order {order}: {qty:f} x {sku} should go back to ERP warehouse {location}, "
+                f"which the ERP's API cannot do, and no manual_restock alert hands it to a "
+                f"person (manual_restock alerts: {messages or 'none'})"
+            )
+    return evidence

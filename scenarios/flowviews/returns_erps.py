@@ -4,6 +4,7 @@ reads them from each fake's state."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -286,6 +287,144 @@ def b1_restocked(state: dict[str, Any]) -> Restock:
     return found
 
 
+# -- Sage 200 (posted sales ledger credit notes; its API has no return to stock) ---------------
+SAGE_NARRATIVE = re.compile(r"^(?P<code>.+) x (?P<qty>[0-9.]+)$")
+SAGE_OUR_REF = re.compile(r"^[A-Za-z0-9_-]+-CM.+$")
+
+
+def _sage_order(state: dict[str, Any], increment: str) -> dict[str, Any]:
+    return next(
+        o
+        for o in state["sop_orders"]
+        if increment_of(str(o.get("customer_document_no") or "")) == increment
+    )
+
+
+def sage_prepare(world: World, placed: dict[str, Any]) -> None:
+    """The Sage 200 warehouse despatches every stock line; accounts invoice the order."""
+    order = _sage_order(world.erp_fake.state(), str(placed["increment_id"]))
+    lines = [
+        {"line_id": x["id"], "quantity": x["line_quantity"]}
+        for x in order.get("lines") or []
+        if x.get("line_type") == "EnumLineTypeStandard"
+    ]
+    world.erp_fake.event("despatch", id=order["id"], lines=lines)
+    world.erp_fake.event("invoice_order", id=order["id"])
+
+
+def _sage_note_ref(reference: str) -> str | None:
+    """The memo reference our connector's Sage ``reference`` stands for (Sage keeps 20
+    characters, so the connector drops the ``mage-`` prefix); other references as they are."""
+    if not reference:
+        return None
+    return f"mage-{reference}" if SAGE_OUR_REF.match(reference) else reference
+
+
+def sage_credits(state: dict[str, Any]) -> list[CreditDoc]:
+    """Posted credit notes: the order through ``second_reference`` (the Sage order's
+    ``document_no``), lines from the nominal analysis narratives (``<code> x <qty>``)."""
+    orders = {
+        str(o.get("document_no")): increment_of(str(o.get("customer_document_no") or ""))
+        for o in state["sop_orders"]
+    }
+    docs = []
+    for note in state.get("sales_credit_notes") or []:
+        lines: dict[str, Decimal] = {}
+        shipping = Decimal(0)
+        for item in note.get("nominal_analysis_items") or []:
+            narrative = str(item.get("narrative") or "")
+            found = SAGE_NARRATIVE.match(narrative)
+            if found:
+                code = found["code"]
+                lines[code] = lines.get(code, Decimal(0)) + num(found["qty"])
+            elif narrative == "Shipping":
+                shipping += num(item.get("value"))
+        docs.append(
+            CreditDoc(
+                f"URN {note.get('urn')}",
+                _sage_note_ref(str(note.get("reference") or "")),
+                orders.get(str(note.get("second_reference") or ""), "?"),
+                lines,
+                shipping.normalize(),
+            )
+        )
+    return docs
+
+
+def sage_restocked(state: dict[str, Any]) -> Restock:
+    """Nothing: a posted credit note moves no stock and the API has no stock adjustment."""
+    return {}
+
+
+# -- legacy (SOAP CreateCreditNote; restocked lines go back into the named warehouse) -----------
+LEGACY_LOST_CREDIT = "lose-credit-legacy"
+
+
+def _legacy_order(state: dict[str, Any], increment: str) -> dict[str, Any]:
+    return next(
+        o
+        for o in state["orders"]
+        if increment_of(str(o.get("order_ref") or "")) == increment and o["status"] != "cancelled"
+    )
+
+
+def legacy_prepare(world: World, placed: dict[str, Any]) -> None:
+    """The warehouse ships the whole order from each line's warehouse. Every SOAP call goes to
+    one path, so a lost answer cannot be aimed at credit notes by path (``credit_writes``):
+    the first ``CreateCreditNote`` answer is lost here instead, by body."""
+    order = _legacy_order(world.erp_fake.state(), str(placed["increment_id"]))
+    lines = [
+        {"line_no": x["line_no"], "quantity": x["quantity"] - x["shipped_quantity"]}
+        for x in order["lines"]
+        if x["quantity"] > x["shipped_quantity"]
+    ]
+    if lines:
+        world.erp_fake.event("ship_order", erp_order_no=order["erp_order_no"], lines=lines)
+    if world.erp_fake.faults.get(LEGACY_LOST_CREDIT) is None:
+        world.erp_fake.add_fault(
+            {
+                "id": LEGACY_LOST_CREDIT,
+                "target": {
+                    "method": "POST",
+                    "path": r"^/soap/OrderService/?$",
+                    "body_contains": "CreateCreditNote>",
+                },
+                "effect": {"kind": "lose_response", "after": "timeout"},
+                "trigger": {"calls": [1]},
+            }
+        )
+
+
+def legacy_credits(state: dict[str, Any]) -> list[CreditDoc]:
+    docs = []
+    for note in state.get("credit_notes") or []:
+        lines: dict[str, Decimal] = {}
+        for line in note.get("lines") or []:
+            code = str(line["sku"])
+            lines[code] = lines.get(code, Decimal(0)) + num(line.get("quantity"))
+        docs.append(
+            CreditDoc(
+                str(note["credit_note_no"]),
+                str(note.get("credit_ref") or "") or None,
+                increment_of(str(note.get("order_ref") or "?")),
+                lines,
+                None,
+            )
+        )
+    return docs
+
+
+def legacy_restocked(state: dict[str, Any]) -> Restock:
+    found: Restock = {}
+    for note in state.get("credit_notes") or []:
+        order = increment_of(str(note.get("order_ref") or "?"))
+        for line in note.get("lines") or []:
+            if line.get("restock"):
+                key = (order, str(line["sku"]), str(line.get("warehouse")))
+                found[key] = found.get(key, Decimal(0)) + num(line.get("quantity"))
+    return found
+
+
 VIEWS: dict[str, ReturnsView] = {
     "netsuite": ReturnsView(
         ns_prepare,
@@ -302,7 +441,21 @@ VIEWS: dict[str, ReturnsView] = {
         b1_restocked,
         (("POST", r"(?i)^/b1s/v[12]/CreditNotes/?$"),),
     ),
+    "legacy": ReturnsView(legacy_prepare, legacy_credits, legacy_restocked, ()),
 }
+
+
+NO_RESTOCK: dict[str, ReturnsView] = {
+    "sage200": ReturnsView(
+        sage_prepare,
+        sage_credits,
+        sage_restocked,
+        (("POST", r"^/uk/sage200(extra)?/accounts/v1/sales_credit_notes/?$"),),
+    ),
+}
+"""ERPs whose API writes credit notes but cannot return goods to stock (Sage 200: no SOP
+return or stock adjustment write). Kept out of :data:`VIEWS`, whose ERPs FM-T04 and the
+returns machine judge restock on; FM-T04 on them fails on the restock alone."""
 
 
 # -- S/4HANA (ERP-owned refunds only: its credit memos are read, not written) -------------------
@@ -351,3 +504,66 @@ ERP_OWNED: dict[str, Operator] = {
     "s4hana": (s4_prepare, s4_credit),
 }
 """Per ERP whose credit notes the flow reads: (bill a placed order, credit ``qty`` of a SKU)."""
+
+
+# -- S/4HANA, Magento-owned refunds: credit memo requests (money), customer returns (goods) -----
+def _s4_billed_orders(state: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(billing document, item) -> the increment of the sales order it bills."""
+    orders = {
+        str(o["SalesOrder"]): increment_of(str(o.get("PurchaseOrderByCustomer") or ""))
+        for o in state["salesOrders"]
+    }
+    return {
+        (str(d["BillingDocument"]), str(i["BillingDocumentItem"])): orders.get(
+            str(i.get("SalesDocument") or ""), "?"
+        )
+        for d in state["billingDocuments"]
+        for i in d.get("items") or []
+    }
+
+
+def _s4_doc_order(doc: dict[str, Any], billed: dict[tuple[str, str], str]) -> str:
+    """The order an SD document credits: through its invoice reference, else the order number
+    a document with no reference carries as its customer reference."""
+    for item in doc.get("items") or []:
+        key = (str(item.get("ReferenceSDDocument") or ""), str(item.get("ReferenceSDDocumentItem")))
+        if key in billed:
+            return billed[key]
+    return increment_of(str(doc.get("PurchaseOrderByCustomer") or "?"))
+
+
+def s4_credits(state: dict[str, Any]) -> list[CreditDoc]:
+    billed = _s4_billed_orders(state)
+    docs = []
+    for request in state["creditMemoRequests"]:
+        lines: dict[str, Decimal] = {}
+        for item in request.get("items") or []:
+            if not item.get("SalesDocumentRjcnReason"):
+                code = str(item["Material"])
+                lines[code] = lines.get(code, Decimal(0)) + num(item.get("RequestedQuantity"))
+        ref = str(request.get("PurchaseOrderByCustomer") or "") or None
+        order = _s4_doc_order(request, billed)
+        docs.append(CreditDoc(str(request["CreditMemoRequest"]), ref, order, lines, None))
+    return docs
+
+
+def s4_restocked(state: dict[str, Any]) -> Restock:
+    billed = _s4_billed_orders(state)
+    found: Restock = {}
+    for returned in state["customerReturns"]:
+        order = _s4_doc_order(returned, billed)
+        for item in returned.get("items") or []:
+            if item.get("SalesDocumentRjcnReason"):
+                continue
+            place = "/".join(filter(None, (item["ProductionPlant"], item["StorageLocation"])))
+            key = (order, str(item["Material"]), place)
+            found[key] = found.get(key, Decimal(0)) + num(item.get("RequestedQuantity"))
+    return found
+
+
+VIEWS["s4hana"] = ReturnsView(
+    s4_prepare,
+    s4_credits,
+    s4_restocked,
+    (("POST", r"/API_CREDIT_MEMO_REQUEST_SRV/A_CreditMemoRequest$"),),
+)

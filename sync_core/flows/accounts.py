@@ -32,7 +32,7 @@ accounts (``flows.accounts.source_of_truth: erp``), companies are only bound to 
 found by reference or e-mail, never created. A company that cannot be mapped is recorded and
 alerted, and the others go on; a retryable failure (ERP down) ends the pass, to be retried.
 The ERP side is ``sync_core.connectors.<package>.accounts`` (``build(engine)``); an ERP
-without one (S/4HANA and legacy so far) has no account flow.
+without one has no account flow (every packaged ERP has one).
 """
 
 from __future__ import annotations

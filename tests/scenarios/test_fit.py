@@ -31,7 +31,7 @@ def test_sage200_standard_flags_missing_endpoints_and_fm_sg01() -> None:
     assert "FM-SG01" in report.flow("stock_import").risks
     # the example sets the Standard base path, so the core flows still fit
     assert report.flow("orders_export").status == "supported"
-    assert report.flow("returns").status == "not-implemented"
+    assert report.flow("returns").status == "partial"
     text = render_markdown(report)
     assert "## Missing endpoints" in text and "FM-SG01" in text
     assert "customer_document_no" in text
@@ -198,7 +198,7 @@ def test_table_follows_the_connector_packages(erp: str) -> None:
     assert table["fulfilment_import"].status in ("supported", "needs-setup")
 
 
-def test_accounts_supported_on_netsuite_not_implemented_on_legacy_and_s4hana() -> None:
+def test_accounts_supported_on_netsuite_legacy_and_s4hana() -> None:
     netsuite = run_fit("netsuite", None, seed=0, run_scenarios=False).flow("accounts")
     assert netsuite.status == "supported"
     assert "eid:" in netsuite.idempotency and "upsert" in netsuite.idempotency
@@ -206,8 +206,8 @@ def test_accounts_supported_on_netsuite_not_implemented_on_legacy_and_s4hana() -
     assert any("B2B" in n for n in netsuite.needs)
     for erp in ("legacy", "s4hana"):
         accounts = run_fit(erp, None, seed=0, run_scenarios=False).flow("accounts")
-        assert accounts.status == "not-implemented", erp
-        assert any("no accounts.py" in n for n in accounts.notes), erp
+        assert accounts.status == "supported", erp
+        assert "FM-T07" in accounts.risks, erp
 
 
 def test_business_central_accounts_are_keyed_by_email() -> None:
@@ -217,19 +217,21 @@ def test_business_central_accounts_are_keyed_by_email() -> None:
     assert any("same customer" in r for r in accounts.known_risks)
 
 
-def test_returns_not_implemented_on_sage200_with_the_reason(tmp_path: Path) -> None:
-    for profile in (None, _profile(tmp_path, "flows:\n  returns: {source_of_truth: erp}\n")):
-        returns = run_fit("sage200", profile, seed=0, run_scenarios=False).flow("returns")
-        assert returns.status == "not-implemented"
-        assert any("no returns.py" in n for n in returns.notes)
-        assert any("unconfirmed" in n for n in returns.notes)
-        assert not any(e.used for e in returns.endpoints)
+def test_sage200_returns_are_partial_its_api_cannot_restock(tmp_path: Path) -> None:
+    returns = run_fit("sage200", None, seed=0, run_scenarios=False).flow("returns")
+    assert returns.status == "partial"
+    assert any("manual_restock" in n for n in returns.notes)
+    assert any("sales_credit_notes" in e.call and e.used for e in returns.endpoints)
+    path = _profile(tmp_path, "flows:\n  returns: {source_of_truth: erp}\n")
+    reverse = run_fit("sage200", path, seed=0, run_scenarios=False).flow("returns")
+    assert reverse.status == "not-implemented"
+    assert any("no credits() reader" in n for n in reverse.notes)
 
 
-def test_s4hana_returns_only_when_the_erp_owns_refunds(tmp_path: Path) -> None:
+def test_s4hana_returns_in_both_directions(tmp_path: Path) -> None:
     default = run_fit("s4hana", None, seed=0, run_scenarios=False).flow("returns")
-    assert default.status == "not-implemented"
-    assert any("source_of_truth: erp" in n for n in default.notes)
+    assert default.status == "supported"
+    assert any("API_CREDIT_MEMO_REQUEST_SRV" in e.call and e.used for e in default.endpoints)
     path = _profile(tmp_path, "flows:\n  returns: {source_of_truth: erp}\n")
     reverse = run_fit("s4hana", path, seed=0, run_scenarios=False).flow("returns")
     assert reverse.status == "supported"
@@ -278,7 +280,7 @@ def test_fulfilment_needs_locations_and_bc_v2_refuses_several(tmp_path: Path) ->
 
 
 def test_prices_per_erp_and_when_magento_owns_them(tmp_path: Path) -> None:
-    expected = {"netsuite": "supported", "sap-b1": "supported", "legacy": "not-implemented"}
+    expected = {"netsuite": "supported", "sap-b1": "supported", "legacy": "supported"}
     for erp, status in expected.items():
         assert run_fit(erp, None, seed=0, run_scenarios=False).flow("prices").status == status
     b1 = run_fit("sap-b1", None, seed=0, run_scenarios=False).flow("prices")
@@ -296,7 +298,7 @@ def test_sage_wrong_base_path_stops_every_implemented_flow(tmp_path: Path) -> No
         fit = report.flow(name)
         assert fit.status == "unsupported", name
         assert not any(e.availability == "missing" for e in fit.endpoints if "/V1" in e.call)
-    assert report.flow("returns").status == "not-implemented"
+    assert report.flow("returns").status == "unsupported"
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,14 @@ from scenarios.catalog import load
 from scenarios.runner import run_scenario
 
 T01 = ["netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy"]
-T03 = ["netsuite", "sap-b1", "s4hana", "sage200", "business-central"]
+T03 = ["netsuite", "sap-b1", "s4hana", "sage200", "business-central", "legacy"]
 ACCOUNTS = {
     "netsuite": "CUST101",
     "sap-b1": "C00001",
     "s4hana": "10000001",
     "sage200": "CUST0001",
     "business-central": "C00001",
+    "legacy": "CUST0001",
 }
 
 

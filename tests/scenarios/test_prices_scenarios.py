@@ -9,8 +9,8 @@ import pytest
 from scenarios.catalog import load
 from scenarios.runner import run_scenario
 
-ERPS = ["netsuite", "sap-b1", "business-central", "sage200", "s4hana"]
-DATED = ["sap-b1", "s4hana"]
+ERPS = ["netsuite", "sap-b1", "business-central", "sage200", "s4hana", "legacy"]
+DATED = ["sap-b1", "s4hana", "legacy", "sage200"]
 
 
 def test_the_catalog_declares_where_each_price_scenario_runs() -> None:

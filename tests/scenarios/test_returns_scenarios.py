@@ -9,11 +9,12 @@ import pytest
 from scenarios.catalog import load
 from scenarios.runner import run_scenario
 
-ERPS = ["netsuite", "business-central", "sap-b1"]
+ERPS = ["netsuite", "business-central", "sap-b1", "legacy", "s4hana"]
 
 
 def test_fm_t04_declares_exactly_the_erps_it_judges() -> None:
-    assert load()["FM-T04"].kinds() == ERPS
+    # Sage 200 too, judged on a manual-restock alert (tests/scenarios/test_sage200_returns.py)
+    assert load()["FM-T04"].kinds() == [*ERPS, "sage200"]
 
 
 @pytest.mark.parametrize("erp", ERPS)

@@ -48,7 +48,7 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENV = f"{{{SOAP_ENV}}}"
 TNS = f"{{{NAMESPACE}}}"
 CONTENT_TYPE = "text/xml; charset=utf-8"
-WRITES = {"CreateOrder"}
+WRITES = {"CreateOrder", "CreateCreditNote", "CreateCustomer"}  # not idempotent
 CONTRACT_CODES = {"SCHEMA_VALIDATION", "UNKNOWN_OPERATION", "SOAPACTION_MISMATCH"}
 DRIFT_FAULTS = {"VersionMismatch", "MustUnderstand"}
 

@@ -23,8 +23,10 @@ Orders (setting ``transport``):
 The file's ``YYYYMMDD`` and ``created_at`` come from the order's own timestamps: connectors get
 no clock from the engine (see the report); the ERP only checks that the date is real.
 
-Customers: the ERP offers no customer lookup, so an order's account is
-``mapping.accounts[email]`` or ``mapping.default_customer``; anything else is a MappingError.
+Customers: an order's account is ``mapping.accounts[email]``, else the ERP account with the
+order's e-mail (``FindCustomersByReference``, SOAP lookups only; remembered once found, see
+:mod:`sync_core.connectors.legacy.customers`), else ``mapping.default_customer``; anything
+else is a MappingError.
 Items: ``mapping.item_code(sku)`` must be an item the ERP lists in ``GetStock`` (it has no
 item-master operation), checked before anything is sent. Lines go to the ``warehouse`` setting
 or the warehouse mapped to Magento's ``default`` source.
@@ -53,6 +55,7 @@ from typing import Any
 from contracts.legacy.layouts import ACK_SUFFIX, REJECT_SUFFIX, order_file_name, stem
 from sync_core.config import MappingConfig
 from sync_core.connectors.base import ErpStockRow
+from sync_core.connectors.legacy import customers
 from sync_core.connectors.legacy.client import (
     SoapClient,
     SoapFault,
@@ -139,6 +142,7 @@ class LegacyConnector:
         self._not_found: str | None = None  # the reference just looked up and not found
         self._seen: dict[tuple[str, str], tuple[Decimal, str]] = {}  # stock: qty, version
         self._warehouses: set[str] | None = None  # as the last stock read showed them
+        self._accounts: dict[str, str] = {}  # e-mail (casefolded) -> account found by it
 
     # -- lookups ----------------------------------------------------------------------------
     def item_codes(self, refresh: bool = False) -> set[str]:
@@ -164,16 +168,30 @@ class LegacyConnector:
         account = (
             self.mapping.accounts.get(email)
             or self.mapping.accounts.get(email.lower())
+            or self._account_by_email(email)
             or self.mapping.default_customer
         )
         if not account:
             raise MappingError(
                 f"order {order.increment_id}",
                 "customer_email",
-                f"{email!r} has no legacy account (the ERP offers no customer lookup): map it "
-                "in mapping.accounts or set mapping.default_customer",
+                f"{email!r} has no legacy account (none in mapping.accounts, none with this "
+                "e-mail in the ERP): map it or set mapping.default_customer",
             )
         return account
+
+    def _account_by_email(self, email: str) -> str | None:
+        """The ERP account with this e-mail (``FindCustomersByReference``), remembered once
+        found; never asked with ``lookup: ledger`` (no SOAP service)."""
+        key = email.casefold()
+        if self.settings.lookup != "soap" or not key:
+            return None
+        if key not in self._accounts:
+            found = customers.best(customers.find(self.soap, email=email), email)
+            if found is None:
+                return None
+            self._accounts[key] = found.customer_ref
+        return self._accounts[key]
 
     def warehouse(self, order: Order) -> str:
         found = self.settings.warehouse or self.mapping.locations.get("default")

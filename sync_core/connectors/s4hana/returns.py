@@ -1,14 +1,16 @@
-"""S/4HANA credit memos for the returns flow, read-only: when the ERP owns refunds
-(``flows.returns.source_of_truth: erp``), billing documents of category ``O`` (credit memos,
-``API_BILLING_DOCUMENT_SRV``) become Magento credit memos.
+"""S/4HANA credit memos for the returns flow, in both directions.
+
+When Magento owns refunds (the default), each Magento credit memo becomes a credit memo
+request, with a customer return for the goods that go back to stock
+(:mod:`sync_core.connectors.s4hana.credit_requests`).
+
+When the ERP owns refunds (``flows.returns.source_of_truth: erp``), billing documents of
+category ``O`` (credit memos, ``API_BILLING_DOCUMENT_SRV``) become Magento credit memos.
 
 Credit memos are read by ``LastChangeDate ge <since's date>`` (a date: a day is read again,
 which the flow's outbox and bindings make harmless), cancelled ones left out; their items
 (``to_Item``) name the ``Material``, the ``BillingQuantity`` and the sales order
 (``SalesDocument``) they credit.
-
-The other direction needs the credit memo request API (``API_CREDIT_MEMO_REQUEST_SRV``), which
-this connector does not write yet: with Magento owning refunds the flow is absent for S/4HANA.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync_core.connectors.s4hana.client import ROOT
 from sync_core.connectors.s4hana.connector import S4Connector
+from sync_core.connectors.s4hana.credit_requests import S4CreditWriter
 from sync_core.connectors.s4hana.fulfilment import _date
 from sync_core.flows.returns_model import ErpCredit, ErpCreditLine
 
@@ -31,15 +34,13 @@ CREDIT_MEMO = "O"
 
 def build(engine: Engine) -> S4Credits | None:
     erp = engine.erp
-    return S4Credits(erp) if isinstance(erp, S4Connector) else None
+    if not isinstance(erp, S4Connector):
+        return None
+    return S4Credits(erp, engine.config.erp.options)
 
 
-class S4Credits:
-    system = "s4hana"
-
-    def __init__(self, connector: S4Connector) -> None:
-        self.connector = connector
-        self.client = connector.client
+class S4Credits(S4CreditWriter):
+    """Writes credit memo requests (:class:`S4CreditWriter`) and reads credit memos."""
 
     def credits(self, since: str | None) -> Iterator[ErpCredit]:
         condition = f"SDDocumentCategory eq '{CREDIT_MEMO}'"

@@ -1,0 +1,130 @@
+"""Accounts and credit holds on the legacy ERP, in-process against the Magento and legacy fakes:
+the approval gate (pending until the credit controller approves), a lost create answer found by
+reference, contact updates, the account an order maps to by e-mail, and the credit-hold check
+before an order is created."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from scenarios.connectors.builtin import BuiltinConnector
+from scenarios.context import Ctx
+from scenarios.flowviews.accounts import (
+    accounts_for,
+    company_state,
+    hooks,
+    register_company,
+    update_company,
+)
+from scenarios.world import build_world
+from sync_core.connectors.legacy.accounts import LegacyAccounts
+from sync_core.connectors.legacy.order_state import LegacyChecks
+from sync_core.errors import RemoteNotFound, RetryableError
+from sync_core.flows.accounts import ENTITY, FLOW, AccountsFlow
+from sync_core.flows.accounts_model import AccountDraft
+from sync_core.flows.order_checks import checks_for
+from tests.engine.test_flow_order_policies import order
+
+
+@pytest.fixture
+def ctx() -> Iterator[Ctx]:
+    world = build_world("legacy", 0)
+    context = Ctx(world, BuiltinConnector(world), random.Random(0))
+    try:
+        yield context
+    finally:
+        context.connector.close()
+        world.close()
+
+
+def _engine(ctx: Ctx) -> Any:
+    return ctx.connector.engine  # type: ignore[attr-defined]
+
+
+def _run(ctx: Ctx) -> Any:
+    """One pass of the account flow under its lease, as the engine runs it."""
+    engine = _engine(ctx)
+    (flow,) = [f for f, _ in engine.optional if isinstance(f, AccountsFlow)]
+    lease, now = f"schedule:{FLOW}", ctx.world.clock.now()
+    token = engine.store.acquire_lease(lease, "test", now, 300)
+    assert token is not None
+    try:
+        return flow.run((lease, token))
+    finally:
+        engine.store.release_lease(lease, token, now)
+
+
+def test_a_company_waits_pending_until_the_credit_controller_approves(ctx: Ctx) -> None:
+    company = register_company(ctx, "Gate Ltd", "gate@ltd.example")
+    first = _run(ctx)
+    assert (first.created, first.approved) == (1, 0)
+    (account,) = accounts_for(ctx, "gate@ltd.example")
+    assert account.on_hold and account.credit_limit == 0
+    key = f"magento-company:{company['id']}"
+    binding = _engine(ctx).store.binding("legacy", ENTITY, key)
+    assert binding is not None and binding["remote_id"] == account.number == "C000001"
+    assert company_state(ctx, company["id"]) == (0, Decimal(0))
+    hooks(ctx).approve(ctx, account, Decimal(2500))
+    assert _run(ctx).approved == 1
+    assert company_state(ctx, company["id"]) == (1, Decimal(2500))
+    hooks(ctx).hold(ctx, account)
+    assert _run(ctx).blocked == 1
+    assert company_state(ctx, company["id"]) == (3, Decimal(2500))
+    update_company(ctx, company["id"], telephone="0200 123 456")
+    assert _run(ctx).updated == 1
+    assert [a.phone for a in accounts_for(ctx, "gate@ltd.example")] == ["0200 123 456"]
+
+
+def test_a_lost_create_answer_is_found_by_reference_not_created_again(ctx: Ctx) -> None:
+    register_company(ctx, "Lost Answer Ltd", "lost@ltd.example")
+    ctx.world.erp_fake.add_fault(
+        {
+            "id": "lose",
+            "target": {"path": hooks(ctx).create_paths, "body_contains": "Lost Answer Ltd"},
+            "effect": {"kind": "lose_response", "after": "timeout"},
+            "trigger": {"calls": [1]},
+        }
+    )
+    with pytest.raises(RetryableError):
+        _run(ctx)
+    again = _run(ctx)
+    assert (again.created, again.found) == (0, 1)
+    assert len(accounts_for(ctx, "lost@ltd.example")) == 1
+
+
+def test_lookup_falls_back_to_the_email_and_prefers_the_approved_copy(ctx: Ctx) -> None:
+    adapter = LegacyAccounts(_engine(ctx).erp.soap)
+    seeded = ctx.world.magento.ctx.dataset.customers[1]
+    found = adapter.find(AccountDraft("mage-company-77", "Known", seeded.email))
+    assert found is not None and (found.number, found.on_hold) == ("CUST0002", False)
+    copy = adapter.create(AccountDraft("mage-company-77", "Known", seeded.email), held=True)
+    assert copy.on_hold  # pending
+    again = adapter.find(AccountDraft("mage-company-77", "Known", seeded.email))
+    assert again is not None and again.number == copy.number  # by reference first
+    with pytest.raises(RemoteNotFound):
+        adapter.read("NOPE")
+    with pytest.raises(RemoteNotFound):
+        adapter.update_contact("NOPE", AccountDraft("mage-company-77", "Known", seeded.email))
+
+
+def test_orders_map_to_the_account_with_their_email_and_holds_are_read(ctx: Ctx) -> None:
+    erp = _engine(ctx).erp
+    checks = checks_for(erp)
+    assert isinstance(checks, LegacyChecks)
+    buyer = ctx.world.magento.ctx.dataset.customers[2]
+    mine = order(("SKU-000001", 1)).model_copy(update={"customer_email": buyer.email})
+    assert erp.customer_ref(mine) == "CUST0003"
+    stranger = order(("SKU-000001", 1)).model_copy(update={"customer_email": "nobody@else.example"})
+    assert erp.customer_ref(stranger) == "CUST0001"  # mapping.default_customer
+    assert checks.account_hold(mine) is None
+    ctx.world.erp_fake.event("set_credit_hold", customer_ref="CUST0003")
+    assert checks.account_hold(mine) == "account CUST0003 is on credit hold in legacy"
+    ctx.world.erp_fake.event("set_credit_hold", customer_ref="CUST0003", on_hold=False)
+    ctx.world.erp_fake.event("block_customer", customer_ref="CUST0003")
+    assert checks.account_hold(mine) == "account CUST0003 is blocked in legacy (not approved)"
+    assert checks.account_hold(stranger) is None
