@@ -26,6 +26,7 @@ from sync_core.flows.scheduled import ScheduledFlow, attach_all
 from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
 from sync_core.store import LeaseLost, Store
+from sync_core.transport import EngineSession
 from sync_core.worker import Worker
 
 log = logging.getLogger("sync_core.engine")
@@ -68,7 +69,7 @@ class Engine:
         self.config = config
         self.name = name
         self.clock = clock or SystemClock()
-        self.session = session or requests.Session()
+        self.session = session or EngineSession()
         self.store = store or Store(config.store_url)
         policies = config.policies
         self.magento = MagentoClient(config.magento, self.session, policies.http_timeout_s)

@@ -20,26 +20,29 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
-    and_,
     create_engine,
     event,
     func,
     insert,
-    or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 metadata = MetaData()
+
+IN_CHUNK = 500  # keys per IN (...) list, well under any database's parameter limit
 
 bindings = Table(
     "bindings",
@@ -74,6 +77,8 @@ jobs = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("flow", "entity_key"),
+    Index("ix_jobs_status_due", "status", "next_attempt_at", "id"),
+    Index("ix_jobs_status_lease", "status", "lease_until"),
 )
 
 cursors = Table(
@@ -176,6 +181,9 @@ class Store:
             nullcontext() if self.is_postgres else threading.RLock()
         )
         metadata.create_all(self.engine)
+        for table in metadata.sorted_tables:  # a store made by an older version lacks them
+            for index in table.indexes:
+                index.create(self.engine, checkfirst=True)
 
     @staticmethod
     def _make_engine(url: str) -> Engine:
@@ -233,21 +241,70 @@ class Store:
         except IntegrityError:
             return False
 
+    def enqueue_new(
+        self,
+        flow: str,
+        system: str,
+        items: list[tuple[str, dict[str, Any]]],
+        now: datetime,
+    ) -> set[str]:
+        """Add a job for each ``(entity_key, payload)`` that has none in ``flow`` yet, in the
+        order given, in one transaction; the keys added. A poll that sees the same orders
+        again costs one query per chunk instead of a refused insert per order."""
+        added: set[str] = set()
+        with self.tx() as conn:
+            for start in range(0, len(items), IN_CHUNK):
+                chunk = items[start : start + IN_CHUNK]
+                known = set(
+                    conn.execute(
+                        select(jobs.c.entity_key).where(
+                            jobs.c.flow == flow, jobs.c.entity_key.in_([k for k, _ in chunk])
+                        )
+                    ).scalars()
+                )
+                for key, payload in chunk:
+                    if key in known or key in added:
+                        continue
+                    inserted = conn.execute(
+                        self._insert(jobs)
+                        .values(
+                            flow=flow,
+                            entity_key=key,
+                            system=system,
+                            payload=payload,
+                            status="pending",
+                            attempts=0,
+                            next_attempt_at=now,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        .on_conflict_do_nothing(index_elements=[jobs.c.flow, jobs.c.entity_key])
+                    ).rowcount
+                    if inserted:
+                        added.add(key)
+        return added
+
     def claim(
         self, owner: str, now: datetime, lease_s: float, limit: int, due_by: datetime | None = None
     ) -> list[Job]:
         """Lease up to ``limit`` due jobs (pending, or running with an expired lease); only
         jobs due at ``due_by`` (default ``now``) count as due."""
-        due = or_(
-            and_(jobs.c.status == "pending", jobs.c.next_attempt_at <= (due_by or now)),
-            and_(jobs.c.status == "running", jobs.c.lease_until <= now),
+        # Two indexed queries rather than one OR (which scans every job ever made and sorts
+        # them): the due pending jobs, and the running ones whose lease ran out, merged in
+        # (next_attempt_at, id) order.
+        order = (jobs.c.next_attempt_at, jobs.c.id)
+        pending = select(jobs).where(
+            jobs.c.status == "pending", jobs.c.next_attempt_at <= (due_by or now)
         )
-        query = select(jobs).where(due).order_by(jobs.c.next_attempt_at, jobs.c.id).limit(limit)
+        expired = select(jobs).where(jobs.c.status == "running", jobs.c.lease_until <= now)
+        queries = [q.order_by(*order).limit(limit) for q in (pending, expired)]
         if self.is_postgres:
-            query = query.with_for_update(skip_locked=True)
+            queries = [q.with_for_update(skip_locked=True) for q in queries]
         claimed: list[Job] = []
         with self.tx() as conn:
-            for row in conn.execute(query).mappings().all():
+            rows = [row for q in queries for row in conn.execute(q).mappings().all()]
+            rows.sort(key=lambda row: (_aware(row["next_attempt_at"]), row["id"]))
+            for row in rows[:limit]:
                 token = row["fencing_token"] + 1
                 result = conn.execute(
                     update(jobs)
@@ -470,6 +527,21 @@ class Store:
             )
         return dict(row) if row else None
 
+    def bindings_among(self, system: str, entity: str, keys: list[str]) -> dict[str, str]:
+        """The state of each of ``keys`` that has a binding, by key."""
+        found: dict[str, str] = {}
+        with self.tx() as conn:
+            for start in range(0, len(keys), IN_CHUNK):
+                rows = conn.execute(
+                    select(bindings.c.local_key, bindings.c.state).where(
+                        bindings.c.system == system,
+                        bindings.c.entity == entity,
+                        bindings.c.local_key.in_(keys[start : start + IN_CHUNK]),
+                    )
+                )
+                found.update({str(key): str(state) for key, state in rows})
+        return found
+
     def bind(
         self,
         system: str,
@@ -480,25 +552,21 @@ class Store:
         now: datetime,
         state: str = "bound",
     ) -> None:
-        with self.tx() as conn:
-            existing = conn.execute(
-                select(bindings.c.id).where(
-                    bindings.c.system == system,
-                    bindings.c.entity == entity,
-                    bindings.c.local_key == local_key,
+        values = dict(remote_id=remote_id, external_ref=external_ref, synced_at=now, state=state)
+        statement = self._insert(bindings).values(
+            system=system, entity=entity, local_key=local_key, **values
+        )
+        with self.tx() as conn:  # one statement: insert, or update the row the key names
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[bindings.c.system, bindings.c.entity, bindings.c.local_key],
+                    set_=values,
                 )
-            ).scalar()
-            values = dict(
-                remote_id=remote_id, external_ref=external_ref, synced_at=now, state=state
             )
-            if existing is None:
-                conn.execute(
-                    insert(bindings).values(
-                        system=system, entity=entity, local_key=local_key, **values
-                    )
-                )
-            else:
-                conn.execute(update(bindings).where(bindings.c.id == existing).values(**values))
+
+    def _insert(self, table: Table) -> Any:
+        """The dialect's INSERT, which has ``ON CONFLICT`` (SQLite and PostgreSQL alike)."""
+        return pg_insert(table) if self.is_postgres else sqlite_insert(table)
 
     # -- alerts -----------------------------------------------------------------------------
     def raise_alert(self, key: str, kind: str, severity: str, message: str, now: datetime) -> bool:
@@ -643,6 +711,20 @@ class Store:
             ).scalar()
         return str(value) if value is not None else None
 
+    def versions_among(self, scope: str, keys: list[str]) -> dict[str, str]:
+        """The version of each of ``keys`` that has one, by key (one query per chunk)."""
+        found: dict[str, str] = {}
+        with self.tx() as conn:
+            for start in range(0, len(keys), IN_CHUNK):
+                rows = conn.execute(
+                    select(versions.c.key, versions.c.version).where(
+                        versions.c.scope == scope,
+                        versions.c.key.in_(keys[start : start + IN_CHUNK]),
+                    )
+                )
+                found.update({str(key): str(version) for key, version in rows})
+        return found
+
     def clear_versions(self, scope: str) -> None:
         with self.tx() as conn:
             conn.execute(versions.delete().where(versions.c.scope == scope))
@@ -650,20 +732,19 @@ class Store:
     def set_versions(
         self, scope: str, items: dict[str, str], now: datetime, fence: tuple[str, int] | None = None
     ) -> None:
+        upsert = self._insert(versions)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[versions.c.scope, versions.c.key],
+            set_={"version": upsert.excluded.version, "updated_at": upsert.excluded.updated_at},
+        )
+        rows = [
+            {"scope": scope, "key": key, "version": version, "updated_at": now}
+            for key, version in items.items()
+        ]
         with self.tx() as conn:
             self._check_fence(conn, fence)
-            for key, version in items.items():
-                done = conn.execute(
-                    update(versions)
-                    .where(versions.c.scope == scope, versions.c.key == key)
-                    .values(version=version, updated_at=now)
-                ).rowcount
-                if not done:
-                    conn.execute(
-                        insert(versions).values(
-                            scope=scope, key=key, version=version, updated_at=now
-                        )
-                    )
+            if rows:
+                conn.execute(upsert, rows)
 
 
 def dumps(value: Any) -> str:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -24,6 +25,29 @@ from sync_core.errors import (
 )
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class EngineSession(requests.Session):
+    """A session that reads the proxy and CA settings of the environment once per origin
+    rather than on every request (``requests`` does it per request: a tenth of a busy
+    worker's CPU). They depend only on the origin; change the environment, restart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settings: dict[tuple[Any, ...], Any] = {}
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:
+        parts = urlsplit(str(url))
+        proxied = tuple(sorted((proxies or {}).items()))
+        key = (parts.scheme, parts.netloc, proxied, stream, verify, cert)
+        if key not in self._settings:
+            self._settings[key] = super().merge_environment_settings(
+                url, proxies, stream, verify, cert
+            )
+        found = self._settings[key]
+        return {**found, "proxies": dict(found["proxies"])}
 
 
 def parse_retry_after(value: str | None) -> float | None:

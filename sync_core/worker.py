@@ -49,6 +49,9 @@ log = logging.getLogger("sync_core.worker")
 
 Handler = Callable[[Job], str]
 JOBS_PER_REQUEST_SLOT = 2
+# Jobs claimed in one transaction, at most one per idle thread: few enough that workers
+# sharing a store still split the work and a crash strands few leases
+CLAIM_BATCH = 4
 """When a system's requests are gated (not its jobs), this many jobs per request slot may run:
 the rest of a job's time goes to Magento and the store."""
 
@@ -114,10 +117,11 @@ class Worker:
     def run_once(self, limit: int = 100) -> int:
         """Run the jobs due now (at most ``limit``); return how many were claimed.
 
-        Jobs are claimed one at a time, as a thread is free to start one, so workers sharing
-        the store split the work between them and a crash strands few leases. Only jobs due
-        when the run began are taken; a job met a second time (retried with no delay) ends
-        the run after it, as a fixed batch would have."""
+        Jobs are claimed as threads are free to start them, one at a time when running
+        serially and at most ``CLAIM_BATCH`` at once (one per idle thread) when concurrent, so
+        workers sharing the store split the work between them and a crash strands few leases.
+        Only jobs due when the run began are taken; a job met a second time (retried with no
+        delay) ends the run after it, as a fixed batch would have."""
         start = self.clock.now()
         if self.max_concurrency <= 1:
             return self._run_serially(start, limit)
@@ -148,14 +152,19 @@ class Worker:
         with ThreadPoolExecutor(threads, thread_name_prefix=f"{self.name}-job") as pool:
             while len(futures) < limit:
                 free.acquire()
-                job = self._claim_one(start)
-                if job is None:
+                slots = 1 + _take_free(free, min(CLAIM_BATCH, limit - len(futures)) - 1)
+                claimed = self.store.claim(
+                    self.name, self.clock.now(), self.lease_s, slots, due_by=start
+                )
+                for _ in range(slots - len(claimed)):
                     free.release()
+                repeated = False
+                for job in claimed:
+                    futures.append(self._submit(pool, job, free))
+                    repeated = repeated or job.id in seen
+                    seen.add(job.id)
+                if not claimed or repeated:
                     break
-                futures.append(self._submit(pool, job, free))
-                if job.id in seen:
-                    break
-                seen.add(job.id)
         for future in futures:
             future.result()
         return len(futures)
@@ -263,3 +272,11 @@ class Worker:
             action()
         except LeaseLost:
             self._count("lease_lost")
+
+
+def _take_free(free: threading.Semaphore, most: int) -> int:
+    """Take up to ``most`` more idle threads without waiting; how many were taken."""
+    taken = 0
+    while taken < most and free.acquire(blocking=False):
+        taken += 1
+    return taken

@@ -34,6 +34,8 @@ from sync_core.store import Job, Store
 EXPORT = "orders.export"
 CURSOR = "orders.updated_at"
 EPOCH = "1970-01-01 00:00:00"
+# Magento's partial responses: a poll needs only what it keys, orders and enqueues by
+POLL_FIELDS = "items[entity_id,increment_id,updated_at],total_count"
 
 
 @dataclass
@@ -70,25 +72,29 @@ class OrdersFlow:
             else EPOCH
         )
         result = PollResult(cursor=since)
-        for order in self._scan(start):
-            result.seen += 1
-            result.cursor = max(result.cursor, str(order["updated_at"]))
-            key = f"magento-order:{order['entity_id']}"
-            if self.store.enqueue(
-                EXPORT,
-                key,
-                self.erp.system,
+        found = self._scan(start)
+        items = [
+            (
+                f"magento-order:{order['entity_id']}",
                 {"entity_id": order["entity_id"], "increment_id": order.get("increment_id")},
-                self.clock.now(),
-            ) or self._released(key):
-                result.enqueued += 1
+            )
+            for order in found
+        ]
+        result.seen = len(found)
+        for order in found:
+            result.cursor = max(result.cursor, str(order["updated_at"]))
+        added = self.store.enqueue_new(EXPORT, self.erp.system, items, self.clock.now())
+        known = [key for key, _ in items if key not in added]
+        stopped = self.store.bindings_among(self.erp.system, POLICY, known)
+        released = [key for key in known if self._released(key, stopped.get(key))]
+        result.enqueued = len(added) + len(released)
         self.store.set_cursor(CURSOR, result.cursor, self.clock.now(), fence)
         return result
 
-    def _released(self, key: str) -> bool:
-        """A paid order the policies stopped is back: someone released it in Magento."""
-        stopped = self.store.binding(self.erp.system, POLICY, key)
-        if stopped is None or not str(stopped["state"]).startswith(("hold", "reject")):
+    def _released(self, key: str, stopped: str | None) -> bool:
+        """A paid order the policies stopped (``stopped``: its policy binding's state) is back:
+        someone released it in Magento."""
+        if stopped is None or not stopped.startswith(("hold", "reject")):
             return False
         if not self.store.requeue(EXPORT, key, self.clock.now()):
             return False  # its job has not finished yet
@@ -101,6 +107,7 @@ class OrdersFlow:
         params = search_params(
             groups, [("updated_at", "ASC"), ("entity_id", "ASC")], self.page_size, page
         )
+        params["fields"] = POLL_FIELDS  # the export reads each order whole when it runs
         return self.magento.search("/orders", params)
 
     def _scan(self, start: str) -> list[dict[str, Any]]:
@@ -137,13 +144,14 @@ class OrdersFlow:
         order = to_order(raw, self.magento.store_codes())
         key = job.entity_key
         binding = self.store.binding(self.erp.system, "order", key)
+        policy = self.store.binding(self.erp.system, POLICY, key)
         if binding is None:
-            stopped = self.store.binding(self.erp.system, POLICY, key)
-            if stopped is not None and str(stopped["state"]).startswith(("hold", "reject")):
-                return self._stop(raw, order, key, self._decided(key, stopped["state"]))
+            if policy is not None and str(policy["state"]).startswith(("hold", "reject")):
+                return self._stop(raw, order, key, self._decided(key, policy["state"]))
+            noted: list[str] = []
             try:
                 ref = self._find_or_create(
-                    job, order.external_ref, lambda: self._create(order, key)
+                    job, order.external_ref, lambda: self._create(order, key, noted)
                 )
             except PolicyStop as stop:
                 return self._stop(raw, order, key, stop)
@@ -152,6 +160,7 @@ class OrdersFlow:
                 if refused is None:
                     raise
                 return self._stop(raw, order, key, refused)
+            created = f"created:{ref.display or ref.remote_id}"
             self.store.bind(
                 self.erp.system,
                 "order",
@@ -159,14 +168,14 @@ class OrdersFlow:
                 ref.remote_id,
                 order.external_ref,
                 self.clock.now(),
-                state=f"created:{ref.display or ref.remote_id}",
+                state=created,
             )
-            binding = self.store.binding(self.erp.system, "order", key)
-        assert binding is not None
+            binding = {"remote_id": ref.remote_id, "state": created}
+            if noted:
+                policy = {"state": noted[-1]}
         display = str(binding["state"]).split(":", 1)[-1]
         if binding["state"].startswith("created:"):
             note = f"Exported to {self.erp.system} as {display}"
-            policy = self.store.binding(self.erp.system, POLICY, key)
             backordered = policy is not None and policy["state"] == "backorder"
             backorder = self._noted(key, "backorder") if backordered else None
             self.magento.write_back(raw, display, f"{note}; {backorder}" if backorder else note)
@@ -192,13 +201,15 @@ class OrdersFlow:
         return ref
 
     # -- order policies (FM-T01, FM-T03) ----------------------------------------------------
-    def _create(self, order: Order, key: str) -> RemoteRef:
-        """Create after the policies allowed it; a backorder is noted durably first."""
+    def _create(self, order: Order, key: str, noted: list[str]) -> RemoteRef:
+        """Create after the policies allowed it; a backorder is noted durably first (and in
+        ``noted``, the policy state this export now has)."""
         backorder = self.rules.before_create(order)
         if backorder is not None:
             now = self.clock.now()
             self.store.record(EXPORT, key, "backorder", "noted", backorder, now)
             self.store.bind(self.erp.system, POLICY, key, "", order.external_ref, now, "backorder")
+            noted.append("backorder")
         ref = self.erp.create_order(order)
         self.rules.created(order)
         return ref

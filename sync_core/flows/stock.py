@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from sync_core.clock import Clock
 from sync_core.config import MappingConfig, Policies
 from sync_core.connectors.base import ErpStock, ErpStockRow
 from sync_core.connectors.magento import MagentoClient
-from sync_core.store import Store
+from sync_core.store import IN_CHUNK, Store
 
 FLOW = "stock.import"
 SCOPE = "stock"
@@ -103,9 +104,11 @@ class StockFlow:
         result = StockResult()
         pending: dict[str, tuple[dict[str, object], str]] = {}
         transit = in_transit(self.store)
-        for row in self.erp.stock_levels():
-            result.read += 1
-            self._consider(row, pending, result, transit)
+        for rows in _chunks(self.erp.stock_levels(), IN_CHUNK):
+            result.read += len(rows)
+            applied = self._applied(rows)
+            for row in rows:
+                self._consider(row, pending, result, transit, applied)
         batch = list(pending.items())
         size = self.policies.stock_batch_size
         for start in range(0, len(batch), size):
@@ -142,6 +145,16 @@ class StockFlow:
             )
         return result
 
+    def _key(self, row: ErpStockRow) -> str | None:
+        """``sku|source`` of an ERP stock row; None when its location maps to no source."""
+        source = self.mapping.source_for(row.location)
+        return None if source is None else f"{self.mapping.sku_for(row.item_code)}|{source}"
+
+    def _applied(self, rows: list[ErpStockRow]) -> dict[str, str]:
+        """The versions already applied for these rows, read in one query."""
+        keys = [key for key in map(self._key, rows) if key is not None]
+        return self.store.versions_among(SCOPE, keys)
+
     def _track_bulk(self, uuid: str) -> None:
         tracked = json.loads(self.store.cursor(BULKS) or "{}")
         tracked[uuid] = self.clock.now().isoformat()
@@ -173,17 +186,17 @@ class StockFlow:
         row: ErpStockRow,
         pending: dict[str, tuple[dict[str, object], str]],
         result: StockResult,
-        transit: dict[str, Decimal] | None = None,
+        transit: dict[str, Decimal],
+        versions: dict[str, str],
     ) -> None:
-        source = self.mapping.source_for(row.location)
-        if source is None:
+        key = self._key(row)
+        if key is None:
             result.unmapped_locations.add(row.location)
             return
-        sku = self.mapping.sku_for(row.item_code)
-        key = f"{sku}|{source}"
-        applied = self.store.version(SCOPE, key)
+        sku, source = key.split("|", 1)
+        applied = versions.get(key)
         # what the ERP delivered and Magento has yet to ship stays in the source until then
-        qty = max(Decimal(0), row.qty) + (transit or {}).get(key, Decimal(0))
+        qty = max(Decimal(0), row.qty) + transit.get(key, Decimal(0))
         stamp = f"{row.version}#{qty}"
         if applied == stamp:
             return
@@ -199,3 +212,15 @@ class StockFlow:
             },
             stamp,
         )
+
+
+def _chunks(rows: Iterable[ErpStockRow], size: int) -> Iterator[list[ErpStockRow]]:
+    """``rows`` in lists of at most ``size``, read as they come."""
+    chunk: list[ErpStockRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

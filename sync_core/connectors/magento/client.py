@@ -116,6 +116,7 @@ class MagentoClient:
                         "ext_order_id": erp_reference,
                     }
                 },
+                params={"fields": "entity_id,ext_order_id"},  # not the whole order back
             )
         self.call(
             "POST",
