@@ -28,14 +28,28 @@ def exactly_once(run: dict[str, Any], orders: int) -> None:
     assert run["orders_per_s"] > 0 and run["erp_requests_per_order"] >= 1
 
 
+def builtin_steady(result: dict[str, Any]) -> float:
+    steady = result["builtin"]["steady_erp_requests_per_order"]
+    assert isinstance(steady, float) and steady >= 0  # six orders: edges dominate the window
+    return steady
+
+
 def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
-    result = erp_limit_efficiency(orders=6, latency_s=0.02, cap=4, seed=1, naive_orders=6)
+    result = erp_limit_efficiency(
+        orders=6, latency_s=0.02, cap=4, seed=1, naive_orders=6, slow_latency_s=0.04
+    )
     assert result["inputs"]["limit_orders_per_s"] == 200.0
     assert result["inputs"]["builtin"]["max_concurrency"] == 4
     exactly_once(result["builtin"], 6)
+    exactly_once(result["builtin_in_process"], 6)
+    exactly_once(result["builtin_slow_erp"], 6)
+    assert result["slow_erp_efficiency"] == result["builtin_slow_erp"]["erp_limit_efficiency"]
+    assert result["steady_requests_per_order"] == builtin_steady(result)
     exactly_once(result["naive"], 6)
     builtin = result["builtin"]
-    assert builtin["erp"]["peak_in_flight"] <= 4 and builtin["limit"]["maximum"] == 4
+    assert builtin["erp"]["peak_in_flight"] <= 4 and builtin["engine_cpu_ms_per_order"] > 0
+    in_process = result["builtin_in_process"]
+    assert in_process["erp"]["peak_in_flight"] <= 4 and in_process["limit"]["maximum"] == 4
     assert result["erp_limit_efficiency"] == builtin["erp_limit_efficiency"]
     assert result["requests_per_order"] == builtin["erp_requests_per_order"]
     expected = result["naive"]["erp_limit_efficiency"] / builtin["erp_limit_efficiency"]
