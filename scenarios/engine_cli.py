@@ -72,18 +72,52 @@ def _loop(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    ticks = 0
-    while not stop.is_set() and (max_ticks is None or ticks < max_ticks):
-        result = engine.tick(run_jobs=run_jobs, run_schedules=run_schedules)
-        for skipped in result.skipped:
-            logging.getLogger("sync_core.engine").info("%s", skipped)
-        ticks += 1
-        if max_ticks is not None and ticks >= max_ticks:
-            break
-        if result.jobs == 0:
-            wait = (engine.next_wakeup() - engine.clock.now()).total_seconds()
-            stop.wait(min(max(wait, 0.5), 30.0))
-    engine.close()
+    # A concurrent worker that runs until stopped serves its jobs from a thread of its own,
+    # with no pause between batches; the loop below then runs only the schedules.
+    serving = run_jobs and max_ticks is None and engine.worker.max_concurrency > 1
+    jobs = _JobServer(engine, stop) if serving else None
+    try:
+        ticks = 0
+        while not stop.is_set() and (max_ticks is None or ticks < max_ticks):
+            if jobs is not None and not run_schedules:
+                stop.wait(1.0)
+                continue
+            result = engine.tick(run_jobs=run_jobs and jobs is None, run_schedules=run_schedules)
+            for skipped in result.skipped:
+                logging.getLogger("sync_core.engine").info("%s", skipped)
+            ticks += 1
+            if max_ticks is not None and ticks >= max_ticks:
+                break
+            if result.jobs == 0:
+                wait = (engine.next_wakeup() - engine.clock.now()).total_seconds()
+                stop.wait(min(max(wait, 0.5), 30.0))
+    finally:
+        stop.set()
+        if jobs is not None:
+            jobs.join()
+        engine.close()
+
+
+class _JobServer(threading.Thread):
+    """``Worker.serve`` in a thread; its unexpected exception is raised again on ``join``."""
+
+    def __init__(self, engine: Engine, stop: threading.Event) -> None:
+        super().__init__(name=f"{engine.worker.name}-serve", daemon=True)
+        self.engine, self.stop = engine, stop
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.engine.worker.serve(self.stop)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+            self.stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error
 
 
 @dlq_app.command("list")

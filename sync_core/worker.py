@@ -169,6 +169,42 @@ class Worker:
             future.result()
         return len(futures)
 
+    def serve(self, stop: threading.Event, idle_s: float = 0.2) -> int:
+        """Run jobs as they fall due until ``stop`` is set, handing each to a thread as one
+        is free, with no pause between batches: a long-running worker process keeps the
+        ERP's slots busy instead of waiting for a batch's slowest job before it claims the
+        next (``run_once`` does that, so that a tick ends with its work done). Waits
+        ``idle_s`` when nothing is due. Returns how many jobs it ran; an unexpected
+        exception stops it and surfaces once the jobs in hand are done."""
+        threads = self.max_concurrency * (JOBS_PER_REQUEST_SLOT if self.request_gated else 1)
+        free = threading.Semaphore(threads)
+        failures: list[BaseException] = []
+        ran = 0
+
+        def settled(future: Future[None]) -> None:
+            error = future.exception()
+            if error is not None:
+                failures.append(error)
+                stop.set()
+
+        with ThreadPoolExecutor(threads, thread_name_prefix=f"{self.name}-job") as pool:
+            while not stop.is_set():
+                if not free.acquire(timeout=idle_s):
+                    continue
+                slots = 1 + _take_free(free, CLAIM_BATCH - 1)
+                now = self.clock.now()
+                claimed = self.store.claim(self.name, now, self.lease_s, slots)
+                for _ in range(slots - len(claimed)):
+                    free.release()
+                for job in claimed:
+                    self._submit(pool, job, free).add_done_callback(settled)
+                ran += len(claimed)
+                if not claimed:
+                    stop.wait(idle_s)
+        if failures:
+            raise failures[0]
+        return ran
+
     def _submit(
         self, pool: ThreadPoolExecutor, job: Job, free: threading.Semaphore
     ) -> Future[None]:
