@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -99,6 +99,11 @@ class Reconciler:
 
     def _orders(self, result: Reconciliation, repair: bool) -> None:
         stores = self.magento.store_codes()
+        # The time first, the ERP's orders second: an order is bound only after the ERP made
+        # it, so every order bound by then is in the ERP's answer read after it. An export
+        # that binds meanwhile (a worker beside this scheduler) is checked next time rather
+        # than taken for missing and sent again.
+        asked_at = self.clock.now()
         refs = self.erp.order_refs() if hasattr(self.erp, "order_refs") else None
         bound: dict[str, dict[str, Any]] = {}
         missing: list[tuple[str, str, dict[str, Any]]] = []
@@ -106,8 +111,11 @@ class Reconciler:
             result.orders_checked += 1
             key = f"magento-order:{raw['entity_id']}"
             ref = _reference(raw, stores)
-            if self.store.binding(self.erp.system, "order", key) is None:
+            binding = self.store.binding(self.erp.system, "order", key)
+            if binding is None:
                 continue  # not exported yet: the outbox or the dead-letter queue owns it
+            if _aware(binding["synced_at"]) > asked_at:
+                continue  # bound while the ERP was being read: checked next time
             bound[ref] = raw
             if raw.get("state") == CANCELED:
                 continue
@@ -257,3 +265,7 @@ CENT = Decimal("0.01")
 
 def _subtotal(documents: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(str(d.get("subtotal") or 0)) for d in documents), Decimal(0))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

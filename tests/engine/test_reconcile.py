@@ -57,3 +57,38 @@ def test_alert_webhook_receives_alerts_and_its_failure_is_harmless() -> None:
     finally:
         connector.close()
         world.close()
+
+
+def test_an_export_bound_while_the_erp_is_read_is_not_taken_for_missing() -> None:
+    """A worker beside the scheduler binds an order after reconciliation read the ERP's
+    orders (which did not hold it yet): it is checked next time, never sent again."""
+    world = build_world("netsuite", 0)
+    connector = BuiltinConnector(world)
+    try:
+        ctx = Ctx(world, connector, random.Random(0))
+        ctx.place(2)
+        ctx.cycles(3)
+        engine = connector.engine
+        late = "magento-order:2"
+        binding = engine.store.binding(engine.erp.system, "order", late)
+        assert binding is not None
+        real_refs = engine.erp.order_refs
+
+        def refs_read_before_the_late_export() -> set[str]:
+            refs = {r for r in real_refs() if not r.endswith("000000002")}
+            world.advance(1)  # the worker finishes the export while the ERP is being read
+            engine.store.bind(
+                engine.erp.system, "order", late, binding["remote_id"],
+                binding["external_ref"], engine.clock.now(), state=binding["state"],
+            )  # fmt: skip
+            return refs
+
+        engine.erp.order_refs = refs_read_before_the_late_export  # type: ignore[method-assign]
+        outcome = engine.reconciler.run()
+        assert outcome.requeued == 0
+        assert not [d for d in outcome.diffs if d["kind"] == "missing_in_erp"], outcome.diffs
+        engine.erp.order_refs = real_refs  # type: ignore[method-assign]
+        assert engine.reconciler.run().diffs == []  # and the next run finds it in place
+    finally:
+        connector.close()
+        world.close()
