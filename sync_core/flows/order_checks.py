@@ -20,6 +20,7 @@ defaults below apply (stock lookup, no account pre-check).
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,13 +114,16 @@ class StockSnapshot:
     taken_at: datetime | None = None
     levels: dict[str, Decimal] | None = None
     taken: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    _reading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def shortfalls(self, order: Order) -> list[Shortfall] | None:
         """What the ERP lacks for ``order`` (empty: nothing), or None when unknown."""
+        asked = self.clock.now()
         found = self._short(order, self._levels())
-        if found and self.taken_at != self.clock.now():  # never hold on an old figure
-            self.taken_at = None
-            found = self._short(order, self._levels())
+        if found and (self.taken_at is None or self.taken_at < asked):
+            # never hold on an old figure: one read after this check began (by this thread
+            # or another that got there first)
+            found = self._short(order, self._levels(read_since=asked))
         return found
 
     def _short(self, order: Order, levels: dict[str, Decimal] | None) -> list[Shortfall] | None:
@@ -143,13 +147,19 @@ class StockSnapshot:
         for line in order.lines:
             self.taken[self.mapping.item_code(line.sku)] += line.qty
 
-    def _levels(self) -> dict[str, Decimal] | None:
-        now = self.clock.now()
-        fresh = self.taken_at is not None and (now - self.taken_at).total_seconds() < self.ttl_s
-        if not fresh:
-            levels = self._read()
-            self.taken_at, self.taken, self.levels = now, defaultdict(Decimal), levels
-        return self.levels
+    def _levels(self, read_since: datetime | None = None) -> dict[str, Decimal] | None:
+        """The snapshot, read again when older than ``ttl_s`` or than ``read_since``; one
+        thread reads while the others wait for its answer."""
+        with self._reading:
+            now = self.clock.now()
+            taken = self.taken_at
+            fresh = taken is not None and (now - taken).total_seconds() < self.ttl_s
+            if read_since is not None and (taken is None or taken < read_since):
+                fresh = False
+            if not fresh:
+                levels = self._read()
+                self.taken_at, self.taken, self.levels = now, defaultdict(Decimal), levels
+            return self.levels
 
     def _read(self) -> dict[str, Decimal] | None:
         try:
