@@ -3,6 +3,7 @@ decisions and their wording (unit), and the flows in-process against the fakes."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -140,6 +141,34 @@ def test_snapshot_is_reused_but_a_shortfall_is_checked_on_a_fresh_read() -> None
     checks.stock[("ITEM-A", "1")] = 10  # restocked since the read
     assert stock.shortfalls(order(("SKU-A", 5))) == []
     assert checks.reads == 2
+
+
+def test_threads_that_find_the_snapshot_stale_together_read_the_erp_once() -> None:
+    checks = StubChecks({("ITEM-A", "1"): 5})
+    first_read, go_on = threading.Event(), threading.Event()
+    plain = checks.stock_rows
+
+    def slow_rows() -> Iterable[ErpStockRow] | None:
+        first_read.set()
+        assert go_on.wait(5)
+        return plain()
+
+    checks.stock_rows = slow_rows  # type: ignore[method-assign]
+    stock = snapshot(checks)
+    answers: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(stock.shortfalls(order(("SKU-A", 1)))))
+        for _ in range(4)
+    ]
+    threads[0].start()
+    assert first_read.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    go_on.set()
+    for thread in threads:
+        thread.join(5)
+    assert answers == [[], [], [], []]
+    assert checks.reads == 1
 
 
 def test_snapshot_fails_open_when_the_erp_cannot_be_read() -> None:
