@@ -3,7 +3,9 @@
 Token-based authentication (OAuth 1.0a, HMAC-SHA256) and OAuth 2.0 client credentials; the
 record service for ``salesOrder``, ``customer``, ``inventoryItem``, ``location``,
 ``itemFulfillment``, ``invoice``, ``creditMemo`` and ``returnAuthorization`` (the last three made
-by ``!transform``, see ``billing.py``); the record metadata catalog (OpenAPI 3.0 / JSON
+by ``!transform``, see ``billing.py``); the Pricing feature's
+``priceLevel``, ``salePriceRule`` and ``salePriceRuleEntry`` (effective-dated prices, see
+``pricing.py``); the record metadata catalog (OpenAPI 3.0 / JSON
 Schema, custom fields included); collection paging and ``q`` filters; SuiteQL; asynchronous
 jobs with idempotency keys.
 See ``api.py`` for the routes and ``state.py`` for the options.

@@ -186,9 +186,36 @@ RETURN_AUTHORIZATION = RecordType(
     creatable=False,
     enums={"status": RETURN_STATUS, "orderStatus": RETURN_STATUS},
 )
+# Pricing feature (see pricing.py): price levels and effective-dated sale price rules.
+PRICE_LEVEL = RecordType(
+    "priceLevel", "priceLevel", "Price Level",
+    {"id": "id", "name": "string", "externalId": "string", "discountPct": "number",
+     "isInactive": "boolean", "isOnline": "boolean"},
+    read_only=frozenset({"id"}),
+    writable=False,
+)
+SALE_PRICE_RULE = RecordType(
+    "salePriceRule", "salePriceRule", "Sale Price Rule",
+    {"id": "id", "name": "string", "externalId": "string", "description": "string",
+     "startDate": "date", "endDate": "date", "priceLevel": "ref", "currency": "ref",
+     "priority": "integer", "isInactive": "boolean", "createdDate": "datetime",
+     "lastModifiedDate": "datetime"},
+    {"priceLevel": "priceLevel", "currency": "currency"},
+    read_only=frozenset({"id", "createdDate", "lastModifiedDate"}),
+)
+QUANTITY_BREAK = Sublist("quantityBreaks", {"lowerBound": "number", "rate": "number"})
+SALE_PRICE_RULE_ENTRY = RecordType(
+    "salePriceRuleEntry", "salePriceRuleEntry", "Sale Price Rule Entry",
+    {"id": "id", "externalId": "string", "item": "ref", "priceRule": "ref",
+     "createdDate": "datetime", "lastModifiedDate": "datetime"},
+    {"item": "inventoryItem", "priceRule": "salePriceRule"},
+    {"quantityBreaks": QUANTITY_BREAK},
+    frozenset({"id", "createdDate", "lastModifiedDate"}),
+)
 RECORD_TYPES: dict[str, RecordType] = {
     rt.name: rt for rt in (SALES_ORDER, CUSTOMER, INVENTORY_ITEM, LOCATION, ITEM_FULFILLMENT,
-                           INVOICE, CREDIT_MEMO, RETURN_AUTHORIZATION)
+                           INVOICE, CREDIT_MEMO, RETURN_AUTHORIZATION, PRICE_LEVEL,
+                           SALE_PRICE_RULE, SALE_PRICE_RULE_ENTRY)
 }
 TRANSFORMS: dict[str, tuple[str, ...]] = {
     "salesOrder": ("itemFulfillment", "invoice", "returnAuthorization"),
@@ -201,6 +228,7 @@ FIELD_LABELS = {
     "companyName": "Company Name", "entityId": "Customer ID", "currency": "Currency",
     "dueDate": "Due Date", "amountRemaining": "Amount Remaining", "applied": "Applied",
     "unapplied": "Unapplied",
+    "name": "Name", "priceLevel": "Price Level", "priceRule": "Price Rule",
 }
 
 

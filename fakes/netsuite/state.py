@@ -2,8 +2,9 @@
 
 Records are kept per type as stored dicts (references as ``{"id": ...}``, sublists as lists of
 lines) and materialised with NetSuite's computed fields when read. Internal ids come from one
-sequence per record family (transactions from 1001, customers from 101, items from 501), as
-NetSuite numbers families separately.
+sequence per record family (transactions from 1001, customers from 101, items from 501; price
+levels, sale price rules and their entries each from 1), as NetSuite numbers families
+separately.
 
 Options (``Fake(..., options={...})``):
 
@@ -39,7 +40,7 @@ from datetime import datetime
 from typing import Any
 
 from fakes.core.backend import VendorBackend, event
-from fakes.netsuite import billing, customers, jobs, orders, seed, shipping
+from fakes.netsuite import billing, customers, jobs, orders, pricing, seed, shipping
 from fakes.netsuite.auth import AuthPolicy, AuthState
 from fakes.netsuite.errors import NetSuiteError, bad_request, not_found
 from fakes.netsuite.filters import FilterError, matches, parse
@@ -49,7 +50,8 @@ from fakes.netsuite.records import WriteOptions, check_required, invalid_value
 
 VERSIONS = itertools.count(1)
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-FAMILY_START = {"transaction": 1000, "entity": 100, "item": 500}
+FAMILY_START = {"transaction": 1000, "entity": 100, "item": 500, "priceLevel": 0,
+                "salePriceRule": 0, "salePriceRuleEntry": 0}
 TRAN_PREFIX = {"salesOrder": "SO", "itemFulfillment": "IF", "invoice": "INV", "creditMemo": "CM",
                "returnAuthorization": "RMA"}
 BILLING_TYPES = ("invoice", "creditMemo", "returnAuthorization")
@@ -82,6 +84,7 @@ class NetSuiteBackend(VendorBackend):
         self.request_flags: dict[int, dict[str, Any]] = {}
         self.version = next(VERSIONS)
         seed.populate(self)
+        pricing.seed_levels(self)
 
     # -- options, time, flags ----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -216,8 +219,10 @@ class NetSuiteBackend(VendorBackend):
             return f"{record.get('entityId')} {record.get('companyName') or ''}".strip()
         if target == "inventoryItem":
             return str(record.get("itemId"))
-        if target == "location":
+        if target in ("location", "priceLevel", "salePriceRule"):
             return str(record.get("name"))
+        if target == "salePriceRuleEntry":
+            return None
         return f"{RECORD_TYPES[target].label} #{record.get('tranId')}"
 
     def resolve_ref(self, target: str, value: Any, path: str) -> dict[str, str]:
@@ -315,6 +320,10 @@ class NetSuiteBackend(VendorBackend):
             record = orders.build_order(self, body, existing, opts)
         elif rt.name in BILLING_TYPES and existing is not None:
             record = billing.update(self, rt, body, existing, opts)
+        elif rt.name == "salePriceRule":
+            record = pricing.build_rule(self, body, existing, opts)
+        elif rt.name == "salePriceRuleEntry":
+            record = pricing.build_entry(self, body, existing, opts)
         else:
             record = customers.build_customer(self, body, existing, opts)
         check_required(record, self.required_fields(rt.name), self.custom_fields(rt.name))
@@ -380,6 +389,8 @@ class NetSuiteBackend(VendorBackend):
     def _has_dependents(self, rt: RecordType, rid: str) -> bool:
         if rt.name == "customer":
             return any(o["entity"]["id"] == rid for o in self.records["salesOrder"].values())
+        if rt.name == "salePriceRule":
+            return pricing.dependents(self, rid)
         children = {"salesOrder": ("itemFulfillment", "invoice", "returnAuthorization"),
                     "invoice": ("creditMemo",)}.get(rt.name, ())
         return any(r["createdFrom"]["id"] == rid
@@ -500,6 +511,18 @@ class NetSuiteBackend(VendorBackend):
         result = self._event_transform("invoice", str(invoice_id), "creditMemo", lines)
         return {"creditMemo": result.id}
 
+    @event("schedule_price")
+    def schedule_price(self, item_code: str, price: float, start: str, end: str | None = None,
+                       price_level: str = "1", currency: str = "1",
+                       priority: int = 1) -> dict[str, Any]:
+        """A dated price: a sale price rule (``start``..``end``, whole days) on a price level
+        and its entry for the item (:mod:`fakes.netsuite.pricing`)."""
+        try:
+            return pricing.schedule(self, item_code, price, start, end, price_level, currency,
+                                    priority)
+        except NetSuiteError as err:
+            raise ValueError(err.detail) from None
+
     def _event_transform(self, source: str, rid: str, target: str,
                          lines: list[dict[str, Any]] | None) -> jobs.WriteResult:
         if rid not in self.records[source]:
@@ -543,6 +566,9 @@ class NetSuiteBackend(VendorBackend):
             "creditMemos": records("creditMemo"),
             "returnAuthorizations": records("returnAuthorization"),
             "locations": records("location"),
+            "priceLevels": records("priceLevel"),
+            "salePriceRules": records("salePriceRule"),
+            "salePriceRuleEntries": records("salePriceRuleEntry"),
             "jobs": [jobs.job_snapshot(job) for job in self.jobs.values()],
         }
 

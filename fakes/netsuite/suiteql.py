@@ -24,6 +24,12 @@ unconfirmed, see below):
 ``inventoryitemlocations``  item, location, quantityonhand, quantityavailable,
                       quantitycommitted, lastmodifieddate (modelled after NetSuite's
                       InventoryItemLocations; ``lastmodifieddate`` there is unconfirmed)
+``pricelevel``        id, name, discountpct, isinactive
+``salepricerule``     id, name, externalid, startdate, enddate, pricelevel, currency,
+                      priority, isinactive, lastmodifieddate (the REST record's body fields,
+                      lower case; the analytics table and column names are unconfirmed)
+``salepriceruleentry``  id, item, pricerule, externalid, lastmodifieddate (unconfirmed as
+                      above; the quantity breaks are read through the REST record)
 
 Rows come back with lower-case keys, every value as a string, NULL columns left out, and
 ``"links": []`` (unconfirmed in detail; NetSuite returns strings for numbers). Booleans are
@@ -73,6 +79,12 @@ TABLES: dict[str, tuple[str, ...]] = {
     "inventoryitemlocations": ("item INTEGER", "location INTEGER", "quantityonhand REAL",
                                "quantityavailable REAL", "quantitycommitted REAL",
                                "lastmodifieddate TEXT"),
+    "pricelevel": ("id INTEGER", "name TEXT", "discountpct REAL", "isinactive TEXT"),
+    "salepricerule": ("id INTEGER", "name TEXT", "externalid TEXT", "startdate TEXT",
+                      "enddate TEXT", "pricelevel INTEGER", "currency INTEGER",
+                      "priority INTEGER", "isinactive TEXT", "lastmodifieddate TEXT"),
+    "salepriceruleentry": ("id INTEGER", "item INTEGER", "pricerule INTEGER", "externalid TEXT",
+                           "lastmodifieddate TEXT"),
 }
 TRANSACTION_TYPES = {"salesOrder": "SalesOrd", "itemFulfillment": "ItemShip",
                      "invoice": "CustInvc", "creditMemo": "CustCred",
@@ -215,6 +227,22 @@ def _load(conn: sqlite3.Connection, b: NetSuiteBackend, custom: list[str]) -> No
                                 loc["name"], _tf(loc.get("isInactive")))
                                for loc in b.records["location"].values()])
     _insert(conn, "inventoryitemlocations", _stock_rows(b))
+    _load_pricing(conn, b)
+
+
+def _load_pricing(conn: sqlite3.Connection, b: NetSuiteBackend) -> None:
+    _insert(conn, "pricelevel", [(int(p["id"]), p.get("name"), p.get("discountPct"),
+                                  _tf(p.get("isInactive")))
+                                 for p in b.records["priceLevel"].values()])
+    _insert(conn, "salepricerule", [
+        (int(r["id"]), r.get("name"), r.get("externalId"), _iso_text(r.get("startDate")),
+         _iso_text(r.get("endDate")), _ref(r.get("priceLevel")), _ref(r.get("currency")),
+         r.get("priority"), _tf(r.get("isInactive")), _iso_text(r.get("lastModifiedDate")))
+        for r in b.records["salePriceRule"].values()])
+    _insert(conn, "salepriceruleentry", [
+        (int(e["id"]), _ref(e.get("item")), _ref(e.get("priceRule")), e.get("externalId"),
+         _iso_text(e.get("lastModifiedDate")))
+        for e in b.records["salePriceRuleEntry"].values()])
 
 
 def _status(rec: dict[str, Any]) -> Any:
