@@ -19,10 +19,12 @@ Options (``ctx.options``, see ``options.py``): ``environments``, ``companies``, 
 ``throttle_retry_after``, ``token_lifetime_s`` (3599), ``tenant_domain``,
 ``prevent_negative_inventory``, ``delete_fully_posted_orders``, ``batch_max`` (100),
 ``sandbox_is_copy`` (later environments reuse the first one's company ids and data),
-``custom_apis`` (``[{"publisher", "group", "version", "entity_set", "source", "fields":
+``web_services`` ({service name: page id}), ``custom_apis`` (``[{"publisher", "group",
+"version", "entity_set", "source", "fields":
 {name: type | {"type", "source"}}, "required"?}]``).
 
 Events: ``post_item_journal``, ``ship_order``, ``cancel_order``, ``block_customer``,
+``publish_web_service``, ``add_price_list_line`` (``webservices.py``: OData V4 page web services),
 ``revoke_tokens`` (each optionally ``environment``/``company``). Vendor fault:
 ``custom_api_regression`` (``faults.py``).
 """

@@ -26,6 +26,7 @@ class Options:
     batch_max: int = 100
     sandbox_is_copy: bool = False
     custom_apis: tuple[dict[str, Any], ...] = ()
+    web_services: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Options:
@@ -36,6 +37,10 @@ class Options:
         values = dict(data)
         if "environments" in values:
             values["environments"] = tuple(_environment(e) for e in values["environments"])
+        if "web_services" in values:
+            values["web_services"] = tuple(
+                (str(name), int(page)) for name, page in dict(values["web_services"]).items()
+            )
         for key in ("companies", "custom_apis"):
             if key in values:
                 values[key] = tuple(values[key])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from fakes.business_central import webservices
 from fakes.business_central.batch import run_batch
 from fakes.business_central.catalog import Catalog, CustomCatalog, StandardCatalog
 from fakes.business_central.company import Company
@@ -32,6 +33,7 @@ from fakes.business_central.wire import XML_TYPE, ApiRequest, ApiResponse
 
 SEGMENT = re.compile(r"^(?P<name>[^()]+)(?:\((?P<key>[^()]*)\))?$")
 ACTION_PREFIX = "Microsoft.NAV."
+ODATA_V4 = "ODataV4"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def error(exc: BCError, correlation_id: str) -> ApiResponse:
 
 
 def _handle(backend: BusinessCentralBackend, req: ApiRequest) -> ApiResponse:
+    if ODATA_V4 in req.path.split("/")[1:3]:
+        return _web_service(backend, req)
     target = parse_target(req.path, req.root)
     if req.inner:
         backend.tokens.check(req.header("Authorization"), backend.now)
@@ -78,6 +82,23 @@ def _handle(backend: BusinessCentralBackend, req: ApiRequest) -> ApiResponse:
         raise _no_resource(req)
     service_root = f"{req.root}v2.0/{target.api_path}/"
     return _dispatch(Call(backend, req, env, catalog, service_root), target.segments)
+
+
+def _web_service(backend: BusinessCentralBackend, req: ApiRequest) -> ApiResponse:
+    """``{tenant}/{environment}/ODataV4/Company('{name}')/{service}`` (tenant optional)."""
+    parts = req.path.split("/")
+    at = parts.index(ODATA_V4)
+    tenant = parts[0] if at == 2 else None
+    rest = [p for p in parts[at + 1:] if p]
+    backend.authenticate(req.header("Authorization"), tenant)
+    env = backend.environment(parts[at - 1])
+    if len(rest) != 2:
+        raise _no_resource(req)
+    company = backend.company(env, None, webservices.company_name(rest[0], req))
+    if backend.published.get(rest[1]) != webservices.PRICE_LIST_LINE_PAGE:
+        raise _no_resource(req)
+    root = f"{req.root}v2.0/{'/'.join(parts[:at + 1])}/"
+    return webservices.serve(company, rest[1], req, _page_size_of(backend, req)[0], root)
 
 
 def _no_resource(req: ApiRequest) -> NotFound:
@@ -302,8 +323,12 @@ def _collection(
 
 
 def _page_size(call: Call) -> tuple[int, bool]:
-    size = call.backend.options.page_size
-    prefer = call.req.header("Prefer") or ""
+    return _page_size_of(call.backend, call.req)
+
+
+def _page_size_of(backend: BusinessCentralBackend, req: ApiRequest) -> tuple[int, bool]:
+    size = backend.options.page_size
+    prefer = req.header("Prefer") or ""
     match = re.search(r"odata\.maxpagesize\s*=\s*(\d+)", prefer)
     if match and 0 < int(match.group(1)) < size:
         return int(match.group(1)), True

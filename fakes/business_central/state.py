@@ -37,6 +37,7 @@ from fakes.business_central.schema import STANDARD, EntityDef
 from fakes.business_central.seed import DatasetSeeder
 from fakes.business_central.snapshot import company_snapshot
 from fakes.business_central.values import etag_matches
+from fakes.business_central.webservices import add_line, check_page
 from fakes.core.backend import VendorBackend, event
 
 Parent = tuple[str, str]
@@ -72,6 +73,7 @@ class BusinessCentralBackend(VendorBackend):
         )
         self.auth = AuthState(self.ctx.rng.stream("business-central:correlation"))
         self.environments: dict[str, Environment] = {}
+        self.published = {name: check_page(page) for name, page in self.options.web_services}
         ids = self.ctx.rng.stream("business-central:companies")
         company_ids = [new_guid(ids) for _ in self.options.companies]
         first_env = self.options.environments[0][0]
@@ -342,6 +344,32 @@ class BusinessCentralBackend(VendorBackend):
         customer["blocked"] = value
         target.touch(customer, self.now)
         return {"number": customer["number"], "blocked": value}
+
+    @event("publish_web_service")
+    def publish_web_service(self, service_name: str, object_id: int = 7005) -> dict[str, Any]:
+        """The Web Services page: a Page object published under ``service_name``."""
+        if not service_name or not str(service_name).replace("_", "").isalnum():
+            raise ValueError(f"web service name {service_name!r} must be letters, digits, _")
+        self.published[str(service_name)] = check_page(int(object_id))
+        return {"service_name": service_name, "object_id": int(object_id)}
+
+    @event("add_price_list_line")
+    def add_price_list_line(
+        self, price_list_code: str, asset_no: str, unit_price: float | str,
+        starting_date: str | None = None, ending_date: str | None = None,
+        status: str = "Active", source_type: str = "All_Customers", source_no: str = "",
+        minimum_quantity: float | str = 0, environment: str | None = None,
+        company: str | None = None,
+    ) -> dict[str, Any]:
+        """A line of a sales price list (table 7001), as entered on the price list page."""
+        target = self._target(environment, company)
+        line = add_line(target, {
+            "price_list_code": price_list_code, "asset_no": asset_no, "unit_price": unit_price,
+            "starting_date": starting_date, "ending_date": ending_date, "status": status,
+            "source_type": source_type, "source_no": source_no,
+            "minimum_quantity": minimum_quantity,
+        })
+        return {"price_list_code": line["Price_List_Code"], "line_no": line["Line_No"]}
 
     @event("revoke_tokens")
     def revoke_tokens(self) -> dict[str, int]:
