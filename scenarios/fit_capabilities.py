@@ -183,21 +183,33 @@ NETSUITE: dict[str, Capability] = {
         (
             _e("GET /record/v1/inventoryItem (limit/offset pages)"),
             _e("GET /record/v1/inventoryItem/<id>?fields=itemId,basePrice,isInactive"),
+            _e("GET /record/v1/salePriceRule (limit/offset pages) and /<id>"),
+            _e("GET /record/v1/salePriceRuleEntry/<id>?expandSubResources=true"),
             MAGENTO_PRICES,
         ),
+        needs=("the Pricing feature enabled for dated prices (sale price rules)",),
         notes=(
             "base prices only (the base price level's basePrice): tier and special prices in "
             "Magento are left alone",
+            "dated base prices from active sale price rules of erp_options.price_level "
+            "(default 1, Base Price) and price_currency (default 1): the entry's quantity-1 "
+            "rate from startDate 00:00 to endDate 23:59:59, whole days UTC (FM-T02)",
             *PRICE_NOTES,
             "no price check on order export: the Magento price is sent",
         ),
-        sources=("sync_core/connectors/netsuite/prices.py", "sync_core/flows/prices.py"),
+        sources=(
+            "sync_core/connectors/netsuite/prices.py",
+            "sync_core/connectors/netsuite/sale_price_rules.py",
+            "sync_core/flows/prices.py",
+        ),
         idempotency=PRICE_IDEMPOTENCY,
         risks=(
-            "one GET per inventory item per run (the REST record service, not SuiteQL): slow "
-            "on a large catalogue and it counts against the account's concurrency limit",
-            "price levels and quantity pricing are not read (the harness fake models no "
-            "price-level matrix)",
+            "one GET per inventory item, sale price rule and rule entry per run (the REST "
+            "record service, not SuiteQL): slow on a large catalogue and it counts against "
+            "the account's concurrency limit",
+            "overlapping sale price rules: the one that started last wins; NetSuite's rule "
+            "priority is not applied",
+            "other price levels and quantity breaks above 1 are not read",
         ),
     ),
     "accounts": Capability(
@@ -672,10 +684,26 @@ BUSINESS_CENTRAL: dict[str, Capability] = {
     ),
     "prices": Capability(
         "supported",
-        (_e("GET items ($select id,number,unitPrice,blocked)"), MAGENTO_PRICES),
+        (
+            _e("GET items ($select id,number,unitPrice,blocked)"),
+            _e(
+                "GET ODataV4/Company('<name>')/<price_list_service> (page 7005 Price List Line "
+                "Review published as a web service: Unit_Price, Starting_Date, Ending_Date)",
+                note="only when erp_options.price_list_service is set",
+            ),
+            MAGENTO_PRICES,
+        ),
+        needs=(
+            "dated prices (FM-T02): publish page 7005 (Price List Line Review) on the Web "
+            "Services page and name it in erp_options.price_list_service; "
+            "erp_options.price_list_code picks the sales price list (default: lines assigned "
+            "to All Customers)",
+        ),
         notes=(
-            "base prices only (the item card's unitPrice; blocked items skipped): the standard "
-            "API v2.0 has no price list lines, so tier and special prices in Magento are left "
+            "base prices: the item card's unitPrice (blocked items skipped); with the price "
+            "list web service, each Active item line (one piece, no variant, company currency) "
+            "is the base price from its Starting Date to the end of its Ending Date (UTC), the "
+            "item card's outside them (FM-T02); tier and special prices in Magento are left "
             "alone",
             *PRICE_NOTES,
             "no price check on export: the Magento price is sent",
@@ -686,8 +714,8 @@ BUSINESS_CENTRAL: dict[str, Capability] = {
         ),
         idempotency=PRICE_IDEMPOTENCY,
         risks=(
-            "customer price groups and sales price lists need a custom API page; the builtin "
-            "connector does not read them",
+            "customer price groups (tier prices) are not read; overlapping Active lines: the "
+            "latest Starting Date wins where Business Central takes the best (lowest) price",
         ),
     ),
     "accounts": Capability(

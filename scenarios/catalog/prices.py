@@ -17,6 +17,7 @@ from typing import Any
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
 from scenarios.flowviews.prices import (
+    BC_PRICE_SERVICE,
     DATED,
     ERPS,
     SAGE_DATED_BAND,
@@ -148,7 +149,10 @@ def _periods(ctx: Ctx, price: Decimal) -> list[Period]:
     "runs it charges that price or the one of the last run (a change lags one run at most), "
     "never a price before its first day",
     flows=PRICE_FLOW,
-    erp_settings={"dated_price_bands": f"{SAGE_DATED_BAND}1,{SAGE_DATED_BAND}2"},  # sage200
+    erp_settings={
+        "dated_price_bands": f"{SAGE_DATED_BAND}1,{SAGE_DATED_BAND}2",  # sage200
+        "price_list_service": BC_PRICE_SERVICE,  # business-central
+    },
 )
 def effective_dates(ctx: Ctx) -> list[str]:
     ((sku, price),) = products(ctx, 1)

@@ -31,6 +31,24 @@ def _netsuite(erp: Any) -> Prices:
         ).json()
         if record.get("basePrice") is not None:
             out[str(record["itemId"])] = (Decimal(str(record["basePrice"])), None)
+    return {**out, **_netsuite_rules(erp)}
+
+
+def _netsuite_rules(erp: Any) -> Prices:
+    """The newest sale price rule entry per item wins at once: its rule's dates are not read."""
+    out: Prices = {}
+    entries = f"{erp.base}/services/rest/record/v1/salePriceRuleEntry"
+    listed = erp.session.get(entries, auth=erp.auth, timeout=30).json()
+    for row in listed.get("items") or []:
+        entry = erp.session.get(
+            f"{entries}/{row['id']}",
+            params={"expandSubResources": "true"},
+            auth=erp.auth,
+            timeout=30,
+        ).json()
+        breaks = (entry.get("quantityBreaks") or {}).get("items") or []
+        if breaks:
+            out[str(entry["item"]["refName"])] = (Decimal(str(breaks[0]["rate"])), None)
     return out
 
 
@@ -49,11 +67,28 @@ def _sap_b1(erp: Any) -> Prices:
 
 
 def _business_central(erp: Any) -> Prices:
-    return {
+    out = {
         str(row["number"]): (Decimal(str(row["unitPrice"])), None)
         for row in erp._values("items", {})
         if row.get("unitPrice") is not None
     }
+    return {**out, **_business_central_lines(erp)}
+
+
+def _business_central_lines(erp: Any) -> Prices:
+    """The last price list line per item wins at once: its dates and status are not read."""
+    service = (erp.world.connector_options.get("erp_settings") or {}).get("price_list_service")
+    if not service:
+        return {}
+    company = erp.session.get(erp._company(), headers=erp._headers(), timeout=30).json()
+    c = erp.creds
+    url = (
+        f"{erp.world.erp_fake.base_url}/v2.0/{c['tenant']}/{c['environment']}/ODataV4/"
+        f"Company('{company['name']}')/{service}"
+    )
+    response = erp.session.get(url, headers=erp._headers(), timeout=30)
+    rows = (response.json().get("value") or []) if response.status_code == 200 else []
+    return {str(r["Asset_No"]): (Decimal(str(r["Unit_Price"])), None) for r in rows}
 
 
 def _sage200(erp: Any) -> Prices:

@@ -4,10 +4,12 @@ views of the prices Magento holds and charges.
 
 ERP setters, each on the fake's own state through the vendor's own rules:
 
-- NetSuite: the inventory item's ``basePrice`` (the base price level);
+- NetSuite: the inventory item's ``basePrice`` (the base price level), and dated prices as
+  sale price rules (``schedule_price``: a rule on the Base Price level and its entry);
 - SAP Business One: ``Items.ItemPrices`` of price list 1 (as a PATCH would), and period
   discounts (``SpecialPrices`` of ``CardCode`` ``*1``) created as a POST would;
-- Business Central: the item card's ``unitPrice``;
+- Business Central: the item card's ``unitPrice``, and dated prices as lines of a sales price
+  list (``add_price_list_line``), read through page 7005 published as a web service;
 - Sage 200: the ``set_price`` event (the Standard price band);
 - S/4HANA: the ``set_price`` event (a new PPR0 condition record from today on), and dated PPR0
   records (``price_condition``), split around older ones as VK11 does;
@@ -140,7 +142,41 @@ def sage_dated_price(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]])
         )
 
 
+def ns_sale_price_rule(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]]) -> None:
+    """NetSuite sale price rules on the Base Price level, one per period, each with an entry
+    for the item (the ``schedule_price`` event): ``(price, from, to)``."""
+    for price, start, end in rows:
+        ctx.world.erp_fake.event(
+            "schedule_price",
+            item_code=_code(ctx, sku),
+            price=float(price),
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+
+
+BC_PRICE_SERVICE = "PriceListLines"  # erp_settings price_list_service of FM-T02
+BC_PRICE_LIST = "S00001"
+
+
+def bc_price_list_lines(ctx: Ctx, sku: str, rows: list[tuple[Decimal, date, date]]) -> None:
+    """The administrator publishes page 7005 as a web service once; the pricing clerk enters
+    one Active line per period on an all-customers sales price list: ``(price, from, to)``."""
+    ctx.world.erp_fake.event("publish_web_service", service_name=BC_PRICE_SERVICE, object_id=7005)
+    for price, start, end in rows:
+        ctx.world.erp_fake.event(
+            "add_price_list_line",
+            price_list_code=BC_PRICE_LIST,
+            asset_no=_code(ctx, sku),
+            unit_price=str(price),
+            starting_date=start.isoformat(),
+            ending_date=end.isoformat(),
+        )
+
+
 DATED: dict[str, Callable[[Ctx, str, list[tuple[Decimal, date, date]]], None]] = {
+    "business-central": bc_price_list_lines,
+    "netsuite": ns_sale_price_rule,
     "sap-b1": b1_period_discount,
     "s4hana": s4_dated_price,
     "legacy": legacy_dated_price,

@@ -10,7 +10,7 @@ from scenarios.catalog import load
 from scenarios.runner import run_scenario
 
 ERPS = ["netsuite", "sap-b1", "business-central", "sage200", "s4hana", "legacy"]
-DATED = ["sap-b1", "s4hana", "legacy", "sage200"]
+DATED = ["sap-b1", "s4hana", "legacy", "sage200", "netsuite", "business-central"]
 
 
 def test_the_catalog_declares_where_each_price_scenario_runs() -> None:
