@@ -224,19 +224,7 @@ class Store:
         """Add a job unless one for (flow, entity_key) exists; True when added."""
         try:
             with self.tx() as conn:
-                conn.execute(
-                    insert(jobs).values(
-                        flow=flow,
-                        entity_key=entity_key,
-                        system=system,
-                        payload=payload,
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+                conn.execute(insert(jobs).values(_new_job(flow, entity_key, system, payload, now)))
             return True
         except IntegrityError:
             return False
@@ -267,17 +255,7 @@ class Store:
                         continue
                     inserted = conn.execute(
                         self._insert(jobs)
-                        .values(
-                            flow=flow,
-                            entity_key=key,
-                            system=system,
-                            payload=payload,
-                            status="pending",
-                            attempts=0,
-                            next_attempt_at=now,
-                            created_at=now,
-                            updated_at=now,
-                        )
+                        .values(_new_job(flow, key, system, payload, now))
                         .on_conflict_do_nothing(index_elements=[jobs.c.flow, jobs.c.entity_key])
                     ).rowcount
                     if inserted:
@@ -745,6 +723,23 @@ class Store:
             self._check_fence(conn, fence)
             if rows:
                 conn.execute(upsert, rows)
+
+
+def _new_job(
+    flow: str, entity_key: str, system: str, payload: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The columns of a job queued now."""
+    return {
+        "flow": flow,
+        "entity_key": entity_key,
+        "system": system,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def dumps(value: Any) -> str:

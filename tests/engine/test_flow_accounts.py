@@ -29,6 +29,7 @@ from sync_core.errors import MappingError, RetryableError
 from sync_core.flows.accounts import ENTITY, FLOW, AccountsFlow, attach
 from sync_core.flows.accounts_model import AccountDraft, ErpAccount, company_from
 from sync_core.store import LeaseLost
+from tests.engine.flow_helpers import run_under_lease
 
 ERPS = ["netsuite", "business-central", "sap-b1", "sage200"]
 COMPANY: dict[str, Any] = {
@@ -121,15 +122,7 @@ def _flow(ctx: Ctx) -> AccountsFlow:
 
 
 def _run(ctx: Ctx) -> Any:
-    """One pass under the flow's lease, as the engine runs it."""
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    lease, now = f"schedule:{FLOW}", ctx.world.clock.now()
-    token = engine.store.acquire_lease(lease, "test", now, 300)
-    assert token is not None
-    try:
-        return _flow(ctx).run((lease, token))
-    finally:
-        engine.store.release_lease(lease, token, now)
+    return run_under_lease(ctx, _flow(ctx), FLOW)
 
 
 def test_a_pass_whose_lease_moved_on_cannot_record_what_it_applied() -> None:

@@ -5,14 +5,12 @@ before an order is created."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews.accounts import (
     accounts_for,
@@ -21,42 +19,28 @@ from scenarios.flowviews.accounts import (
     register_company,
     update_company,
 )
-from scenarios.world import build_world
 from sync_core.connectors.legacy.accounts import LegacyAccounts
 from sync_core.connectors.legacy.order_state import LegacyChecks
 from sync_core.errors import RemoteNotFound, RetryableError
-from sync_core.flows.accounts import ENTITY, FLOW, AccountsFlow
+from sync_core.flows.accounts import ENTITY
 from sync_core.flows.accounts_model import AccountDraft
 from sync_core.flows.order_checks import checks_for
+from tests.engine.flow_helpers import accounts_pass, engine_of, in_process
 from tests.engine.test_flow_order_policies import order
 
 
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("legacy", 0)
-    context = Ctx(world, BuiltinConnector(world), random.Random(0))
-    try:
+    with in_process("legacy") as context:
         yield context
-    finally:
-        context.connector.close()
-        world.close()
 
 
 def _engine(ctx: Ctx) -> Any:
-    return ctx.connector.engine  # type: ignore[attr-defined]
+    return engine_of(ctx)  # typed loosely: the tests reach into the legacy connector
 
 
 def _run(ctx: Ctx) -> Any:
-    """One pass of the account flow under its lease, as the engine runs it."""
-    engine = _engine(ctx)
-    (flow,) = [f for f, _ in engine.optional if isinstance(f, AccountsFlow)]
-    lease, now = f"schedule:{FLOW}", ctx.world.clock.now()
-    token = engine.store.acquire_lease(lease, "test", now, 300)
-    assert token is not None
-    try:
-        return flow.run((lease, token))
-    finally:
-        engine.store.release_lease(lease, token, now)
+    return accounts_pass(ctx)
 
 
 def test_a_company_waits_pending_until_the_credit_controller_approves(ctx: Ctx) -> None:

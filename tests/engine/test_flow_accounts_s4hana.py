@@ -5,7 +5,6 @@ reference and e-mail."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 import pytest
 import requests
 
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews.accounts import (
     accounts_for,
@@ -22,35 +20,20 @@ from scenarios.flowviews.accounts import (
     register_company,
     update_company,
 )
-from scenarios.world import build_world
 from sync_core.errors import RetryableError
-from sync_core.flows.accounts import FLOW, AccountsFlow
+from tests.engine.flow_helpers import accounts_pass, in_process
 
 NAME, EMAIL = "Gate S4 Ltd", "gate@s4.example"
 
 
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("s4hana", 0)
-    context = Ctx(world, BuiltinConnector(world), random.Random(0))
-    try:
+    with in_process("s4hana") as context:
         yield context
-    finally:
-        context.connector.close()
-        world.close()
 
 
 def _run(ctx: Ctx) -> Any:
-    """One pass under the flow's lease, as the engine runs it."""
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    (flow,) = [f for f, _ in engine.optional if isinstance(f, AccountsFlow)]
-    lease, now = f"schedule:{FLOW}", ctx.world.clock.now()
-    token = engine.store.acquire_lease(lease, "test", now, 300)
-    assert token is not None
-    try:
-        return flow.run((lease, token))
-    finally:
-        engine.store.release_lease(lease, token, now)
+    return accounts_pass(ctx)
 
 
 def _partner(ctx: Ctx, number: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from sync_core.flows.returns import ReturnsFlow, attach
 from sync_core.flows.returns_map import CreditMapper, shipped_from
 from sync_core.flows.returns_model import ErpCredit, ErpCreditLine, reference
 from sync_core.flows.returns_reverse import ReverseReturnsFlow, refund_items
+from tests.engine.flow_helpers import engine_of as _engine
+from tests.engine.flow_helpers import in_process
 
 ORDER: dict[str, Any] = {
     "entity_id": 7,
@@ -148,21 +150,8 @@ def test_reverse_refund_items_cap_at_what_is_left_to_refund() -> None:
 # -- in-process against the fakes -----------------------------------------------------------
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("netsuite", 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with in_process("netsuite") as context:
         yield context
-    finally:
-        context.close()
-        connector.close()
-        world.close()
-
-
-def _engine(ctx: Ctx) -> Engine:
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 def _billed_order(ctx: Ctx, skus: list[tuple[str, int]]) -> dict[str, Any]:

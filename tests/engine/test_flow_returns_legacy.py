@@ -4,7 +4,6 @@ mapped warehouse, refusals dead-lettered naming the memo)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
@@ -14,17 +13,16 @@ import pytest
 from lxml import etree
 
 from contracts.legacy.wsdl import NAMESPACE
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
 from scenarios.flowviews.returns_erps import VIEWS
-from scenarios.world import build_world
 from sync_core.connectors.legacy.client import SoapFault
 from sync_core.connectors.legacy.returns import LegacyCredits
-from sync_core.engine import Engine
 from sync_core.errors import InvalidData, MappingError, UnknownOutcome
 from sync_core.flows.returns import ReturnsFlow, attach
 from sync_core.flows.returns_model import CreditLine, CreditNote
+from tests.engine.flow_helpers import engine_of as _engine
+from tests.engine.flow_helpers import in_process
 from tests.engine.test_flow_order_policies import Frozen
 
 NS = f"{{{NAMESPACE}}}"
@@ -123,21 +121,8 @@ def test_several_notes_with_the_reference_bind_the_first() -> None:
 # -- in-process against the fakes -------------------------------------------------------------
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("legacy", 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with in_process("legacy") as context:
         yield context
-    finally:
-        context.close()
-        context.connector.close()
-        world.close()
-
-
-def _engine(ctx: Ctx) -> Engine:
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 def _shipped(ctx: Ctx, lines: list[tuple[str, int]]) -> dict[str, Any]:

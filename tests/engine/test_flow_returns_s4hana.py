@@ -5,43 +5,28 @@ recover lost answers, and waiting for the invoice."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
 from scenarios.flowviews.returns_erps import VIEWS
-from scenarios.world import build_world
-from sync_core.engine import Engine
 from sync_core.errors import InvalidData
 from sync_core.flows.returns import ReturnsFlow, attach
 from sync_core.flows.returns_model import CreditNote
+from tests.engine.flow_helpers import engine_of as _engine
+from tests.engine.flow_helpers import in_process
 
 VIEW = VIEWS["s4hana"]
 
 
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("s4hana", 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with in_process("s4hana") as context:
         yield context
-    finally:
-        context.close()
-        context.connector.close()
-        world.close()
-
-
-def _engine(ctx: Ctx) -> Engine:
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 def _sku(ctx: Ctx, n: int = 0) -> str:
@@ -87,7 +72,7 @@ def test_a_partial_memo_becomes_one_request_copied_from_the_invoice(ctx: Ctx) ->
     invoice = next(d for d in state["billingDocuments"] if d["SDDocumentCategory"] == "M")
     assert request["ReferenceSDDocument"] == invoice["BillingDocument"]
     (item,) = request["items"]
-    assert (item["Material"], Decimal(item["RequestedQuantity"])) == (sku_a, 2)
+    assert (item["Material"], Decimal(item["RequestedQuantity"])) == (sku_a, Decimal(2))
     assert state["customerReturns"] == []  # nothing went back to stock
     (doc,) = VIEW.credits(state)
     assert (doc.order, doc.lines) == (placed["increment_id"], {sku_a: Decimal(2)})

@@ -5,7 +5,6 @@ the Magento and Sage 200 fakes, and the adapter's body with a stub client."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
@@ -13,38 +12,24 @@ from typing import Any
 
 import pytest
 
-from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
 from scenarios.flowviews.returns_erps import NO_RESTOCK
-from scenarios.world import build_world
 from sync_core.config import FlowSettings
 from sync_core.connectors.sage200.returns import Sage200Credits, sage_reference
-from sync_core.engine import Engine
 from sync_core.errors import InvalidData, MappingError
 from sync_core.flows.returns import ReturnsFlow, attach
 from sync_core.flows.returns_model import CreditLine, CreditNote, reference
+from tests.engine.flow_helpers import engine_of as _engine
+from tests.engine.flow_helpers import in_process
 
 VIEW = NO_RESTOCK["sage200"]
 
 
 @pytest.fixture
 def ctx() -> Iterator[Ctx]:
-    world = build_world("sage200", 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with in_process("sage200") as context:
         yield context
-    finally:
-        context.close()
-        connector.close()
-        world.close()
-
-
-def _engine(ctx: Ctx) -> Engine:
-    engine = ctx.connector.engine  # type: ignore[attr-defined]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 def _shipped(ctx: Ctx, lines: list[tuple[str, int]]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.legacy.layouts import CONTROL_SUFFIX, CsvLayout, stem
 from sync_core.errors import RemoteNotFound
 from sync_core.transport import HttpClient
 
@@ -51,3 +52,15 @@ class FileGateway:
             self.http.request("DELETE", f"{FILES}/{area}/{name}")
         except RemoteNotFound:
             return
+
+
+def ready_exports(layout: CsvLayout, names: list[str]) -> list[tuple[int, str]]:
+    """``(seq, name)`` of the exports of ``layout`` among ``names`` whose control file is
+    there too (the ERP writes it last), in sequence order."""
+    present = set(names)
+    found = []
+    for name in names:
+        match = layout.matches_name(name)
+        if match and stem(name) + CONTROL_SUFFIX in present:
+            found.append((int(match["seq"]), name))
+    return sorted(found)

@@ -45,7 +45,7 @@ from contracts.legacy.layouts import (
 )
 from sync_core.alerts import Alert, Alerter
 from sync_core.clock import Clock
-from sync_core.connectors.legacy.gateway import FileGateway
+from sync_core.connectors.legacy.gateway import FileGateway, ready_exports
 from sync_core.errors import InvalidData, SchemaDrift
 from sync_core.store import Store
 
@@ -68,17 +68,6 @@ class PriceFile:
     data: str
 
 
-def exports(names: list[str]) -> list[tuple[int, str]]:
-    """``(seq, name)`` of the price exports whose control file is there, in sequence order."""
-    present = set(names)
-    found = []
-    for name in names:
-        match = PRICE_EXPORT.matches_name(name)
-        if match and stem(name) + CONTROL_SUFFIX in present:
-            found.append((int(match["seq"]), name))
-    return sorted(found)
-
-
 class PriceExports:
     def __init__(self, gateway: FileGateway, store: Store, alerter: Alerter, clock: Clock) -> None:
         self.gateway = gateway
@@ -88,7 +77,7 @@ class PriceExports:
 
     def newest(self) -> PriceFile | None:
         """Take in any new exports, then the newest applied one (None: none yet)."""
-        for seq, name in exports(self.gateway.names(AREA)):
+        for seq, name in ready_exports(PRICE_EXPORT, self.gateway.names(AREA)):
             self._take(seq, name)
         newest = self._cursor(NEWEST)
         if newest is not None and newest["status"] == "refused":

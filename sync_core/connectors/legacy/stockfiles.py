@@ -35,22 +35,12 @@ from contracts.legacy.layouts import (
     validate_control,
 )
 from sync_core.connectors.base import ErpStockRow
-from sync_core.connectors.legacy.gateway import FileGateway
+from sync_core.connectors.legacy.gateway import FileGateway, ready_exports
 from sync_core.connectors.legacy.ledger import Ledger
 from sync_core.errors import InvalidData, SchemaDrift
 
 AREA = "outbound"
 HEADER_WORDS = re.compile(r"columns|interface version")
-
-
-def _exports(names: list[str]) -> list[tuple[int, str]]:
-    present = set(names)
-    found = []
-    for name in names:
-        match = STOCK_EXPORT.matches_name(name)
-        if match and stem(name) + CONTROL_SUFFIX in present:
-            found.append((int(match["seq"]), name))
-    return sorted(found)
 
 
 class StockExports:
@@ -60,7 +50,7 @@ class StockExports:
 
     def rows(self) -> list[ErpStockRow]:
         """Take in any new exports, then the rows of the newest applied one."""
-        for seq, name in _exports(self.gateway.names(AREA)):
+        for seq, name in ready_exports(STOCK_EXPORT, self.gateway.names(AREA)):
             self._take(seq, name)
         latest = self.ledger.newest_stock()
         if latest is not None and latest.status == "refused":
