@@ -3,7 +3,6 @@ against the Magento and NetSuite fakes, both directions."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,6 @@ from scenarios.connectors.builtin import BuiltinConnector
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
 from scenarios.flowviews.returns_erps import ERP_OWNED, VIEWS
-from scenarios.world import build_world
 from sync_core.config import FlowSettings, MappingConfig
 from sync_core.connectors.magento.returns import return_to_stock
 from sync_core.connectors.netsuite.returns import InvoiceLine, _allocate
@@ -203,15 +201,8 @@ def test_an_unmapped_return_source_is_dead_lettered_naming_the_memo(ctx: Ctx) ->
 
 @pytest.fixture(params=sorted(ERP_OWNED))
 def any_erp(request: pytest.FixtureRequest) -> Iterator[Ctx]:
-    world = build_world(str(request.param), 0)
-    connector = BuiltinConnector(world)
-    context = Ctx(world, connector, random.Random(0))
-    try:
+    with in_process(str(request.param)) as context:
         yield context
-    finally:
-        context.close()
-        context.connector.close()
-        world.close()
 
 
 def _erp_owned(ctx: Ctx) -> None:
