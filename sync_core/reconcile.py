@@ -80,8 +80,9 @@ class Reconciler:
         return result
 
     # -- orders -----------------------------------------------------------------------------
-    def _window_orders(self) -> Iterator[dict[str, Any]]:
-        """Magento orders of the window that are live or were cancelled in Magento."""
+    def _window_pages(self) -> Iterator[list[dict[str, Any]]]:
+        """Magento orders of the window that are live or were cancelled in Magento, a page
+        at a time."""
         since = self.clock.now() - timedelta(seconds=self.policies.reconcile_window_s)
         groups = [
             [("created_at", since.strftime(MAGENTO_TIME), "gteq")],
@@ -91,7 +92,7 @@ class Reconciler:
         while True:
             params = search_params(groups, [("entity_id", "ASC")], self.page_size, page)
             items, total = self.magento.search("/orders", params)
-            yield from items
+            yield items
             seen += len(items)
             if seen >= total or not items:
                 return
@@ -107,21 +108,23 @@ class Reconciler:
         refs = self.erp.order_refs() if hasattr(self.erp, "order_refs") else None
         bound: dict[str, dict[str, Any]] = {}
         missing: list[tuple[str, str, dict[str, Any]]] = []
-        for raw in self._window_orders():
-            result.orders_checked += 1
-            key = f"magento-order:{raw['entity_id']}"
-            ref = _reference(raw, stores)
-            binding = self.store.binding(self.erp.system, "order", key)
-            if binding is None:
-                continue  # not exported yet: the outbox or the dead-letter queue owns it
-            if _aware(binding["synced_at"]) > asked_at:
-                continue  # bound while the ERP was being read: checked next time
-            bound[ref] = raw
-            if raw.get("state") == CANCELED:
-                continue
-            present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
-            if not present:
-                missing.append((ref, key, raw))
+        for page in self._window_pages():
+            keys = {f"magento-order:{raw['entity_id']}": raw for raw in page}
+            known = self.store.bindings_among(self.erp.system, "order", list(keys))
+            for key, raw in keys.items():
+                result.orders_checked += 1
+                ref = _reference(raw, stores)
+                binding = known.get(key)
+                if binding is None:
+                    continue  # not exported yet: the outbox or the dead-letter queue owns it
+                if _aware(binding["synced_at"]) > asked_at:
+                    continue  # bound while the ERP was being read: checked next time
+                bound[ref] = raw
+                if raw.get("state") == CANCELED:
+                    continue
+                present = ref in refs if refs is not None else self.erp.find_order(ref) is not None
+                if not present:
+                    missing.append((ref, key, raw))
         self.bound = bound
         self._missing(result, missing, repair)
         if bound and hasattr(self.erp, "order_states"):

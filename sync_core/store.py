@@ -505,19 +505,21 @@ class Store:
             )
         return dict(row) if row else None
 
-    def bindings_among(self, system: str, entity: str, keys: list[str]) -> dict[str, str]:
-        """The state of each of ``keys`` that has a binding, by key."""
-        found: dict[str, str] = {}
+    def bindings_among(
+        self, system: str, entity: str, keys: list[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The binding of each of ``keys`` that has one, by key (one query per chunk)."""
+        found: dict[str, dict[str, Any]] = {}
         with self.tx() as conn:
             for start in range(0, len(keys), IN_CHUNK):
                 rows = conn.execute(
-                    select(bindings.c.local_key, bindings.c.state).where(
+                    select(bindings).where(
                         bindings.c.system == system,
                         bindings.c.entity == entity,
                         bindings.c.local_key.in_(keys[start : start + IN_CHUNK]),
                     )
                 )
-                found.update({str(key): str(state) for key, state in rows})
+                found.update({str(row["local_key"]): dict(row) for row in rows.mappings()})
         return found
 
     def bind(

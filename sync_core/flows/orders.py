@@ -86,7 +86,9 @@ class OrdersFlow:
         added = self.store.enqueue_new(EXPORT, self.erp.system, items, self.clock.now())
         known = [key for key, _ in items if key not in added]
         stopped = self.store.bindings_among(self.erp.system, POLICY, known)
-        released = [key for key in known if self._released(key, stopped.get(key))]
+        released = [
+            key for key in known if self._released(key, (stopped.get(key) or {}).get("state"))
+        ]
         result.enqueued = len(added) + len(released)
         self.store.set_cursor(CURSOR, result.cursor, self.clock.now(), fence)
         return result
