@@ -18,14 +18,10 @@ from typing import Any
 from scenarios.catalog import scenario
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
-from scenarios.flowviews.returns_erps import NO_RESTOCK, VIEWS, ReturnsView
+from scenarios.flowviews.returns_erps import VIEWS
 from sync_core.flows.returns_model import reference
 
 ERPS = ("netsuite", "business-central", "sap-b1", "legacy", "s4hana", "sage200")
-
-
-def _view(erp: str) -> ReturnsView:
-    return VIEWS[erp] if erp in VIEWS else NO_RESTOCK[erp]
 
 
 def _skus(ctx: Ctx, count: int) -> list[str]:
@@ -52,7 +48,7 @@ def _sources(ctx: Ctx, entity_id: int) -> dict[str, str]:
 
 
 def _lose_credit_answers(ctx: Ctx) -> None:
-    for n, (method, path) in enumerate(_view(ctx.world.erp).credit_writes):
+    for n, (method, path) in enumerate(VIEWS[ctx.world.erp].credit_writes):
         ctx.world.erp_fake.add_fault(
             {
                 "id": f"lose-credit-{n}",
@@ -75,7 +71,7 @@ def _lose_credit_answers(ctx: Ctx) -> None:
     "mapped from the Magento source they were shipped from",
 )
 def refunds(ctx: Ctx) -> list[str]:
-    view = _view(ctx.world.erp)
+    view = VIEWS[ctx.world.erp]
     sku_a, sku_b, sku_c = _skus(ctx, 3)
     full = ctx.place(1, lines=[{"sku": sku_a, "qty": 2}, {"sku": sku_b, "qty": 1}])[0]
     part = ctx.place(1, lines=[{"sku": sku_c, "qty": 3}, {"sku": sku_a, "qty": 1}])[0]
@@ -97,7 +93,7 @@ def refunds(ctx: Ctx) -> list[str]:
     location = str(ctx.world.profile["locations"].get(source, f"?{source}"))
     expected = {(str(part["increment_id"]), sku_c, location): Decimal(2)}
     evidence = rv.judge_credits(memos, view.credits(state), refs)
-    if ctx.world.erp in NO_RESTOCK:
+    if not view.restocks:
         alerts = ctx.connector.alerts() or []
         handed = rv.judge_restock_handed_over(expected, alerts)
         return evidence + handed + rv.judge_restock({}, view.restocked(state))

@@ -24,6 +24,9 @@ class ReturnsView:
     restocked: Callable[[dict[str, Any]], Restock]
     credit_writes: tuple[tuple[str, str], ...]
     """(method, path regex) of the requests that create the ERP's credit notes."""
+    restocks: bool = True
+    """False where the ERP's API cannot move goods into stock (Sage 200: no SOP return or
+    stock adjustment write): the restock is handed to a person as an alert instead."""
 
 
 def _ref(value: Any) -> str:
@@ -445,17 +448,13 @@ VIEWS: dict[str, ReturnsView] = {
 }
 
 
-NO_RESTOCK: dict[str, ReturnsView] = {
-    "sage200": ReturnsView(
-        sage_prepare,
-        sage_credits,
-        sage_restocked,
-        (("POST", r"^/uk/sage200(extra)?/accounts/v1/sales_credit_notes/?$"),),
-    ),
-}
-"""ERPs whose API writes credit notes but cannot return goods to stock (Sage 200: no SOP
-return or stock adjustment write). Kept out of :data:`VIEWS`, whose ERPs FM-T04 and the
-returns machine judge restock on; FM-T04 on them fails on the restock alone."""
+VIEWS["sage200"] = ReturnsView(
+    sage_prepare,
+    sage_credits,
+    sage_restocked,
+    (("POST", r"^/uk/sage200(extra)?/accounts/v1/sales_credit_notes/?$"),),
+    restocks=False,
+)
 
 
 # -- S/4HANA (ERP-owned refunds only: its credit memos are read, not written) -------------------

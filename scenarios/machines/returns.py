@@ -53,7 +53,7 @@ MIN_STOCK = 10
 def kinds() -> list[str]:
     """The ERP kinds the machine runs on: those whose credit notes and restocks the returns
     flow writes (not Sage 200, whose API cannot move goods into stock)."""
-    return list(VIEWS)
+    return [erp for erp, view in VIEWS.items() if view.restocks]
 
 
 def stocked_skus(world: World, count: int) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from scenarios.context import Ctx
 from scenarios.flowviews import returns as rv
-from scenarios.flowviews.returns_erps import NO_RESTOCK
+from scenarios.flowviews.returns_erps import VIEWS
 from sync_core.config import FlowSettings
 from sync_core.connectors.sage200.returns import Sage200Credits, sage_reference
 from sync_core.errors import InvalidData, MappingError
@@ -23,7 +23,7 @@ from sync_core.flows.returns_model import CreditLine, CreditNote, reference
 from tests.engine.flow_helpers import engine_of as _engine
 from tests.engine.flow_helpers import in_process
 
-VIEW = NO_RESTOCK["sage200"]
+VIEW = VIEWS["sage200"]
 
 
 @pytest.fixture
