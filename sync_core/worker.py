@@ -9,8 +9,10 @@ limit gates that system's HTTP requests instead, and more of its jobs may run at
 keeps its own lease and fencing token; the breaker and the counters are shared under a lock.
 With ``max_concurrency`` 1 the jobs run one after another on the calling thread.
 
-Jobs are claimed one at a time, when a thread is free for one, so several workers sharing a
-store split the due jobs between them instead of one worker leasing a whole batch.
+Jobs are claimed as threads are free for them (at most ``CLAIM_BATCH`` at once, one per idle
+thread), so several workers sharing a store split the due jobs between them instead of one
+worker leasing a whole batch. ``run_once`` runs the jobs due now and returns when they are
+done (a tick); ``serve`` keeps handing jobs to threads until it is stopped (a worker process).
 """
 
 from __future__ import annotations
@@ -152,12 +154,7 @@ class Worker:
         with ThreadPoolExecutor(threads, thread_name_prefix=f"{self.name}-job") as pool:
             while len(futures) < limit:
                 free.acquire()
-                slots = 1 + _take_free(free, min(CLAIM_BATCH, limit - len(futures)) - 1)
-                claimed = self.store.claim(
-                    self.name, self.clock.now(), self.lease_s, slots, due_by=start
-                )
-                for _ in range(slots - len(claimed)):
-                    free.release()
+                claimed = self._claim_for(free, min(CLAIM_BATCH, limit - len(futures)), start)
                 repeated = False
                 for job in claimed:
                     futures.append(self._submit(pool, job, free))
@@ -191,11 +188,7 @@ class Worker:
             while not stop.is_set():
                 if not free.acquire(timeout=idle_s):
                     continue
-                slots = 1 + _take_free(free, CLAIM_BATCH - 1)
-                now = self.clock.now()
-                claimed = self.store.claim(self.name, now, self.lease_s, slots)
-                for _ in range(slots - len(claimed)):
-                    free.release()
+                claimed = self._claim_for(free, CLAIM_BATCH)
                 for job in claimed:
                     self._submit(pool, job, free).add_done_callback(settled)
                 ran += len(claimed)
@@ -204,6 +197,17 @@ class Worker:
         if failures:
             raise failures[0]
         return ran
+
+    def _claim_for(
+        self, free: threading.Semaphore, most: int, due_by: datetime | None = None
+    ) -> list[Job]:
+        """Claim a job for the idle thread the caller holds, and for up to ``most`` - 1 more
+        idle threads taken without waiting; the threads left without a job are freed."""
+        slots = 1 + _take_free(free, most - 1)
+        claimed = self.store.claim(self.name, self.clock.now(), self.lease_s, slots, due_by)
+        for _ in range(slots - len(claimed)):
+            free.release()
+        return claimed
 
     def _submit(
         self, pool: ThreadPoolExecutor, job: Job, free: threading.Semaphore
