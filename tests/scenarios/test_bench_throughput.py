@@ -4,11 +4,25 @@ order arrived exactly once. Speed is not asserted here; ``erp-harness bench`` re
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from werkzeug.test import Client
 
-from scenarios.bench_throughput import Limits, erp_limit_efficiency, pg_workers
+from fakes import create_fake
+from fakes.core.clock import SimClock
+from fakes.core.fake import CONTROL_PREFIX
+from scenarios.bench_throughput import (
+    Limits,
+    _steady_requests,
+    _window,
+    erp_limit_efficiency,
+    pg_workers,
+)
+from sync_core.store import Store
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 PG_URL = os.environ.get("HARNESS_PG_URL")
 FIGURES = {
@@ -28,12 +42,6 @@ def exactly_once(run: dict[str, Any], orders: int) -> None:
     assert run["orders_per_s"] > 0 and run["erp_requests_per_order"] >= 1
 
 
-def builtin_steady(result: dict[str, Any]) -> float:
-    steady = result["builtin"]["steady_erp_requests_per_order"]
-    assert isinstance(steady, float) and steady >= 0  # six orders: edges dominate the window
-    return steady
-
-
 def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
     result = erp_limit_efficiency(
         orders=6, latency_s=0.02, cap=4, seed=1, naive_orders=6, slow_latency_s=0.04
@@ -44,7 +52,8 @@ def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
     exactly_once(result["builtin_in_process"], 6)
     exactly_once(result["builtin_slow_erp"], 6)
     assert result["slow_erp_efficiency"] == result["builtin_slow_erp"]["erp_limit_efficiency"]
-    assert result["steady_requests_per_order"] == builtin_steady(result)
+    steady = result["builtin"]["steady_erp_requests_per_order"]
+    assert result["steady_requests_per_order"] == steady and isinstance(steady, float)
     exactly_once(result["naive"], 6)
     builtin = result["builtin"]
     assert builtin["erp"]["peak_in_flight"] <= 4 and builtin["engine_cpu_ms_per_order"] > 0
@@ -74,3 +83,20 @@ def test_pg_workers_reports_one_and_four_worker_processes() -> None:
         exactly_once(run, 8)
     one, four = result["runs"]
     assert result["ratio"] == pytest.approx(four["orders_per_s"] / one["orders_per_s"], abs=0.01)
+
+
+def test_the_steady_window_spans_the_10th_to_90th_completion_and_counts_its_requests() -> None:
+    clock = SimClock(T0)
+    store = Store()
+    for n in range(20):  # one export completed per simulated second
+        store.record("orders.export", f"k{n}", "complete", "ok", "", T0 + timedelta(seconds=n))
+    counted, window = _window(store)
+    assert counted == 15 and window == (T0 + timedelta(seconds=2), T0 + timedelta(seconds=17))
+    fake = create_fake("netsuite", clock=clock)
+    client = Client(fake.wsgi)
+    for second in range(20):
+        clock.advance(1.0 if second else 0.0)
+        client.get("/services/rest/record/v1/salesOrder/1")  # answered or refused: journalled
+        client.get(f"{CONTROL_PREFIX}/state")  # the control plane is not the ERP's API
+    assert _steady_requests(fake, window) == 16  # seconds 2 to 17, both ends included
+    assert _steady_requests(fake, None) == 0
