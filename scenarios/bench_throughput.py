@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -590,8 +590,5 @@ def _window(store: Store) -> tuple[int, tuple[datetime, datetime] | None]:
     if len(stamps) < 2:
         return 0, None
     low, high = len(stamps) // 10, len(stamps) - 1 - len(stamps) // 10
-    return high - low, (_utc(stamps[low]), _utc(stamps[high]))
+    return high - low, (stamps[low], stamps[high])
 
-
-def _utc(stamp: datetime) -> datetime:
-    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)

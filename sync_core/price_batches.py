@@ -18,21 +18,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, Integer, String, Table, Text, insert, select
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, insert, select
 from sqlalchemy import update as sql_update
 
-from sync_core.store import Store, metadata
+from sync_core.store import Store, UtcDateTime, metadata
 
 price_batches = Table(
     "price_batches",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     Column("status", String(30), nullable=False),
     Column("max_change_pct", Float, nullable=False),
     Column("snapshot", JSON),
     Column("detail", Text, nullable=False, server_default=""),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 price_items = Table(
@@ -47,7 +47,7 @@ price_items = Table(
     Column("outcome", String(20), nullable=False),
     Column("disposition", String(20)),
     Column("reason", Text, nullable=False, server_default=""),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 OPEN = ("preview", "pending_approval", "approved")

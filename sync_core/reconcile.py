@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -117,7 +117,7 @@ class Reconciler:
                 binding = known.get(key)
                 if binding is None:
                     continue  # not exported yet: the outbox or the dead-letter queue owns it
-                if _aware(binding["synced_at"]) > asked_at:
+                if binding["synced_at"] > asked_at:
                     continue  # bound while the ERP was being read: checked next time
                 bound[ref] = raw
                 if raw.get("state") == CANCELED:
@@ -268,7 +268,3 @@ CENT = Decimal("0.01")
 
 def _subtotal(documents: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(str(d.get("subtotal") or 0)) for d in documents), Decimal(0))
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -39,6 +40,20 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, always read back in UTC: SQLite keeps no zone and hands back naive
+    values; the engine writes UTC and compares aware times, so every reader gets them aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
 
 metadata = MetaData()
 
@@ -54,7 +69,7 @@ bindings = Table(
     Column("remote_id", String(200), nullable=False),
     Column("external_ref", String(200)),
     Column("state", String(40), nullable=False, server_default="bound"),
-    Column("synced_at", DateTime(timezone=True), nullable=False),
+    Column("synced_at", UtcDateTime(), nullable=False),
     UniqueConstraint("system", "entity", "local_key"),
 )
 
@@ -68,14 +83,14 @@ jobs = Table(
     Column("payload", JSON, nullable=False),
     Column("status", String(20), nullable=False),  # pending | running | done | dead
     Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
     Column("lease_owner", String(80)),
-    Column("lease_until", DateTime(timezone=True)),
+    Column("lease_until", UtcDateTime()),
     Column("fencing_token", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
     Column("error_class", String(60)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("flow", "entity_key"),
     Index("ix_jobs_status_due", "status", "next_attempt_at", "id"),
     Index("ix_jobs_status_lease", "status", "lease_until"),
@@ -86,7 +101,7 @@ cursors = Table(
     metadata,
     Column("name", String(120), primary_key=True),
     Column("value", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 versions = Table(
@@ -95,7 +110,7 @@ versions = Table(
     Column("scope", String(60), primary_key=True),
     Column("key", String(200), primary_key=True),
     Column("version", String(80), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 dead_letters = Table(
@@ -109,8 +124,8 @@ dead_letters = Table(
     Column("reason", Text, nullable=False),
     Column("payload", JSON, nullable=False),
     Column("trace_key", String(80), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
 )
 
 leases = Table(
@@ -119,7 +134,7 @@ leases = Table(
     Column("name", String(120), primary_key=True),
     Column("owner", String(80), nullable=False),
     Column("token", Integer, nullable=False),
-    Column("until", DateTime(timezone=True), nullable=False),
+    Column("until", UtcDateTime(), nullable=False),
 )
 
 alerts = Table(
@@ -130,15 +145,15 @@ alerts = Table(
     Column("kind", String(60), nullable=False),
     Column("severity", String(20), nullable=False),
     Column("message", Text, nullable=False),
-    Column("raised_at", DateTime(timezone=True), nullable=False),
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("raised_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
 )
 
 audit = Table(
     "audit",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("flow", String(60), nullable=False),
     Column("entity_key", String(200), nullable=False),
     Column("action", String(60), nullable=False),
@@ -159,10 +174,6 @@ class Job:
     created_at: datetime | None = None
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 class LeaseLost(Exception):
@@ -281,7 +292,7 @@ class Store:
         claimed: list[Job] = []
         with self.tx() as conn:
             rows = [row for q in queries for row in conn.execute(q).mappings().all()]
-            rows.sort(key=lambda row: (_aware(row["next_attempt_at"]), row["id"]))
+            rows.sort(key=lambda row: (row["next_attempt_at"], row["id"]))
             for row in rows[:limit]:
                 token = row["fencing_token"] + 1
                 result = conn.execute(
@@ -305,7 +316,7 @@ class Store:
                             dict(row["payload"]),
                             row["attempts"],
                             token,
-                            _aware(row["created_at"]),
+                            row["created_at"],
                         )
                     )
         return claimed
@@ -459,7 +470,7 @@ class Store:
             value = conn.execute(
                 select(func.min(jobs.c.next_attempt_at)).where(jobs.c.status == "pending")
             ).scalar()
-        return _aware(value)
+        return value
 
     def audit_trail(self, entity_key: str | None = None) -> list[dict[str, Any]]:
         query = select(audit).order_by(audit.c.id)
@@ -580,8 +591,8 @@ class Store:
             rows = [dict(r) for r in conn.execute(query).mappings().all()]
         for row in rows:
             row["raised_at"], row["resolved_at"] = (
-                _aware(row["raised_at"]),
-                _aware(row["resolved_at"]),
+                row["raised_at"],
+                row["resolved_at"],
             )
         return rows
 
@@ -607,7 +618,7 @@ class Store:
             value = conn.execute(
                 select(func.min(jobs.c.created_at)).where(jobs.c.status == "pending")
             ).scalar()
-        return _aware(value)
+        return value
 
     def bound(self, system: str, entity: str) -> list[dict[str, Any]]:
         with self.tx() as conn:
@@ -635,7 +646,7 @@ class Store:
                 except IntegrityError:
                     return None
                 return 1
-            if row["owner"] != owner and _aware(row["until"]) > now:  # type: ignore[operator]
+            if row["owner"] != owner and row["until"] > now:
                 return None
             token = int(row["token"]) + 1
             done = conn.execute(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sync_core.alerts import Alert
@@ -85,7 +85,7 @@ class OrderStateFlow:
         return {
             str(b["external_ref"]): b
             for b in store.bound(str(self.system), "order")
-            if b["external_ref"] and _aware(b["synced_at"]) >= since
+            if b["external_ref"] and b["synced_at"] >= since
         }
 
     def _settle(self, binding: dict[str, Any], state: str, result: OrderStateResult) -> None:
@@ -150,10 +150,6 @@ class OrderStateFlow:
 def _display(binding: dict[str, Any]) -> str:
     state = str(binding.get("state") or "")
     return state.split(":", 1)[-1] if ":" in state else str(binding["remote_id"])
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def attach(engine: Engine) -> OrderStateFlow | None:

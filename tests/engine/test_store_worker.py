@@ -209,3 +209,16 @@ def test_each_job_renews_its_lease_and_a_taken_job_is_not_run(store: Store) -> N
     with pytest.raises(LeaseLost):
         store.check_fence(jobs[0])
     store.check_fence(taken)
+
+
+def test_times_come_back_from_the_store_in_utc() -> None:
+    from datetime import UTC, datetime
+
+    from sync_core.store import Store
+
+    store = Store()
+    at = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    store.bind("erp", "order", "k1", "7", "ref", at)
+    binding = store.binding("erp", "order", "k1")
+    assert binding is not None and binding["synced_at"] == at
+    assert binding["synced_at"].tzinfo is not None  # SQLite keeps no zone: the type adds UTC
