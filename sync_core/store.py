@@ -12,154 +12,42 @@ import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Engine,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.schema import Table
 
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A point in time, always read back in UTC: SQLite keeps no zone and hands back naive
-    values; the engine writes UTC and compares aware times, so every reader gets them aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
-metadata = MetaData()
-
-IN_CHUNK = 500  # keys per IN (...) list, well under any database's parameter limit
-
-bindings = Table(
-    "bindings",
+from sync_core.store_schema import (
+    IN_CHUNK,
+    UtcDateTime,
+    alerts,
+    audit,
+    bindings,
+    dead_letters,
+    jobs,
+    leases,
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("system", String(40), nullable=False),
-    Column("entity", String(40), nullable=False),
-    Column("local_key", String(200), nullable=False),
-    Column("remote_id", String(200), nullable=False),
-    Column("external_ref", String(200)),
-    Column("state", String(40), nullable=False, server_default="bound"),
-    Column("synced_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("system", "entity", "local_key"),
+    versions,
 )
+from sync_core.store_statements import StoreStatements
 
-jobs = Table(
-    "jobs",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("flow", String(60), nullable=False),
-    Column("entity_key", String(200), nullable=False),
-    Column("system", String(40), nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("status", String(20), nullable=False),  # pending | running | done | dead
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", UtcDateTime(), nullable=False),
-    Column("lease_owner", String(80)),
-    Column("lease_until", UtcDateTime()),
-    Column("fencing_token", Integer, nullable=False, server_default="0"),
-    Column("last_error", Text),
-    Column("error_class", String(60)),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("flow", "entity_key"),
-    Index("ix_jobs_status_due", "status", "next_attempt_at", "id"),
-    Index("ix_jobs_status_lease", "status", "lease_until"),
-)
-
-cursors = Table(
-    "cursors",
-    metadata,
-    Column("name", String(120), primary_key=True),
-    Column("value", Text, nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
-)
-
-versions = Table(
-    "versions",
-    metadata,
-    Column("scope", String(60), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("version", String(80), nullable=False),
-    Column("updated_at", UtcDateTime(), nullable=False),
-)
-
-dead_letters = Table(
-    "dead_letters",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("job_id", Integer, nullable=False),
-    Column("flow", String(60), nullable=False),
-    Column("entity_key", String(200), nullable=False),
-    Column("reason_class", String(60), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("payload", JSON, nullable=False),
-    Column("trace_key", String(80), nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-    Column("resolved_at", UtcDateTime()),
-)
-
-leases = Table(
-    "leases",
-    metadata,
-    Column("name", String(120), primary_key=True),
-    Column("owner", String(80), nullable=False),
-    Column("token", Integer, nullable=False),
-    Column("until", UtcDateTime(), nullable=False),
-)
-
-alerts = Table(
-    "alerts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("key", String(200), nullable=False),
-    Column("kind", String(60), nullable=False),
-    Column("severity", String(20), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("raised_at", UtcDateTime(), nullable=False),
-    Column("resolved_at", UtcDateTime()),
-)
-
-audit = Table(
+__all__ = [
+    "IN_CHUNK",
+    "Job",
+    "LeaseLost",
+    "Store",
+    "UtcDateTime",
     "audit",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("at", UtcDateTime(), nullable=False),
-    Column("flow", String(60), nullable=False),
-    Column("entity_key", String(200), nullable=False),
-    Column("action", String(60), nullable=False),
-    Column("outcome", String(40), nullable=False),
-    Column("detail", Text, nullable=False, server_default=""),
-)
+    "bindings",
+    "jobs",
+    "metadata",
+]
 
 
 @dataclass(frozen=True)
@@ -172,8 +60,7 @@ class Job:
     attempts: int
     fencing_token: int
     created_at: datetime | None = None
-
-
+    lease_until: datetime | None = None  # as claimed; renewals do not update it
 
 
 class LeaseLost(Exception):
@@ -191,6 +78,7 @@ class Store:
         self._turns: AbstractContextManager[object] = (
             nullcontext() if self.is_postgres else threading.RLock()
         )
+        self.statements = StoreStatements(self.is_postgres)
         metadata.create_all(self.engine)
         for table in metadata.sorted_tables:  # a store made by an older version lacks them
             for index in table.indexes:
@@ -281,32 +169,29 @@ class Store:
         # Two indexed queries rather than one OR (which scans every job ever made and sorts
         # them): the due pending jobs, and the running ones whose lease ran out, merged in
         # (next_attempt_at, id) order.
-        order = (jobs.c.next_attempt_at, jobs.c.id)
-        pending = select(jobs).where(
-            jobs.c.status == "pending", jobs.c.next_attempt_at <= (due_by or now)
-        )
-        expired = select(jobs).where(jobs.c.status == "running", jobs.c.lease_until <= now)
-        queries = [q.order_by(*order).limit(limit) for q in (pending, expired)]
-        if self.is_postgres:
-            queries = [q.with_for_update(skip_locked=True) for q in queries]
+        q = self.statements
         claimed: list[Job] = []
+        lease_until = now + timedelta(seconds=lease_s)
         with self.tx() as conn:
-            rows = [row for q in queries for row in conn.execute(q).mappings().all()]
+            rows = [
+                *conn.execute(q.due_pending, {"p_due": due_by or now, "p_most": limit}).mappings(),
+                *conn.execute(q.lease_expired, {"p_now": now, "p_most": limit}).mappings(),
+            ]
             rows.sort(key=lambda row: (row["next_attempt_at"], row["id"]))
             for row in rows[:limit]:
                 token = row["fencing_token"] + 1
-                result = conn.execute(
-                    update(jobs)
-                    .where(jobs.c.id == row["id"], jobs.c.fencing_token == row["fencing_token"])
-                    .values(
-                        status="running",
-                        lease_owner=owner,
-                        fencing_token=token,
-                        lease_until=now + timedelta(seconds=lease_s),
-                        updated_at=now,
-                    )
+                taken = conn.execute(
+                    q.take_job,
+                    {
+                        "p_id": row["id"],
+                        "p_held": row["fencing_token"],
+                        "p_owner": owner,
+                        "p_token": token,
+                        "p_until": lease_until,
+                        "p_now": now,
+                    },
                 )
-                if result.rowcount == 1:
+                if taken.rowcount == 1:
                     claimed.append(
                         Job(
                             row["id"],
@@ -317,6 +202,7 @@ class Store:
                             row["attempts"],
                             token,
                             row["created_at"],
+                            lease_until,
                         )
                     )
         return claimed
@@ -332,15 +218,11 @@ class Store:
 
     def renew(self, job: Job, now: datetime, lease_s: float) -> None:
         """Extend the job's lease before work starts; LeaseLost when another worker took it."""
+        until = now + timedelta(seconds=lease_s)
         with self.tx() as conn:
             done = conn.execute(
-                update(jobs)
-                .where(
-                    jobs.c.id == job.id,
-                    jobs.c.fencing_token == job.fencing_token,
-                    jobs.c.status == "running",
-                )
-                .values(lease_until=now + timedelta(seconds=lease_s))
+                self.statements.renew_job,
+                {"p_id": job.id, "p_token": job.fencing_token, "p_until": until},
             ).rowcount
         if done != 1:
             raise LeaseLost(f"job {job.id} was taken over by another worker")
@@ -349,15 +231,18 @@ class Store:
         """Raise LeaseLost unless ``job`` still holds its lease (call before an external
         write that cannot be fenced by the remote system)."""
         with self.tx() as conn:
-            token = conn.execute(select(jobs.c.fencing_token).where(jobs.c.id == job.id)).scalar()
+            token = conn.execute(self.statements.job_token, {"p_id": job.id}).scalar()
         if token != job.fencing_token:
             raise LeaseLost(f"job {job.id} moved on to token {token}")
 
     def complete(self, job: Job, now: datetime, detail: str = "") -> None:
         with self.tx() as conn:
-            self._finish(
-                conn, job, status="done", updated_at=now, last_error=None, error_class=None
+            done = conn.execute(
+                self.statements.complete_job,
+                {"p_id": job.id, "p_token": job.fencing_token, "p_now": now},
             )
+            if done.rowcount != 1:
+                raise LeaseLost(f"job {job.id} was taken over by another worker")
             self._resolve_dead_letters(conn, job, now)
             self._audit(conn, now, job.flow, job.entity_key, "complete", "ok", detail)
 
@@ -411,13 +296,8 @@ class Store:
 
     def _resolve_dead_letters(self, conn: Connection, job: Job, now: datetime) -> None:
         conn.execute(
-            update(dead_letters)
-            .where(
-                dead_letters.c.flow == job.flow,
-                dead_letters.c.entity_key == job.entity_key,
-                dead_letters.c.resolved_at.is_(None),
-            )
-            .values(resolved_at=now)
+            self.statements.resolve_dead_letters,
+            {"p_flow": job.flow, "p_key": job.entity_key, "p_now": now},
         )
 
     def replay(self, dead_letter_id: int, now: datetime) -> bool:
@@ -485,19 +365,26 @@ class Store:
         with self.tx() as conn:
             self._audit(conn, now, flow, entity_key, action, outcome, detail)
 
-    @staticmethod
     def _audit(
-        conn: Connection, now: datetime, flow: str, key: str, action: str, outcome: str, detail: str
+        self,
+        conn: Connection,
+        now: datetime,
+        flow: str,
+        key: str,
+        action: str,
+        outcome: str,
+        detail: str,
     ) -> None:
         conn.execute(
-            insert(audit).values(
-                at=now,
-                flow=flow,
-                entity_key=key,
-                action=action,
-                outcome=outcome,
-                detail=detail[:2000],
-            )
+            self.statements.add_audit,
+            {
+                "at": now,
+                "flow": flow,
+                "entity_key": key,
+                "action": action,
+                "outcome": outcome,
+                "detail": detail[:2000],
+            },
         )
 
     # -- bindings ---------------------------------------------------------------------------
@@ -505,16 +392,25 @@ class Store:
         with self.tx() as conn:
             row = (
                 conn.execute(
-                    select(bindings).where(
-                        bindings.c.system == system,
-                        bindings.c.entity == entity,
-                        bindings.c.local_key == local_key,
-                    )
+                    self.statements.binding,
+                    {"p_system": system, "p_entity": entity, "p_key": local_key},
                 )
                 .mappings()
                 .first()
             )
         return dict(row) if row else None
+
+    def bindings_of(
+        self, system: str, local_key: str, entities: tuple[str, ...]
+    ) -> dict[str, dict[str, Any]]:
+        """``local_key``'s binding of each of ``entities`` that has one, by entity (one
+        query for what a job reads about its record before it starts)."""
+        with self.tx() as conn:
+            rows = conn.execute(
+                self.statements.bindings_of,
+                {"p_system": system, "p_entities": list(entities), "p_key": local_key},
+            )
+            return {str(row["entity"]): dict(row) for row in rows.mappings()}
 
     def bindings_among(
         self, system: str, entity: str, keys: list[str]
@@ -543,17 +439,17 @@ class Store:
         now: datetime,
         state: str = "bound",
     ) -> None:
-        values = dict(remote_id=remote_id, external_ref=external_ref, synced_at=now, state=state)
-        statement = self._insert(bindings).values(
-            system=system, entity=entity, local_key=local_key, **values
-        )
+        row = {
+            "system": system,
+            "entity": entity,
+            "local_key": local_key,
+            "remote_id": remote_id,
+            "external_ref": external_ref,
+            "synced_at": now,
+            "state": state,
+        }
         with self.tx() as conn:  # one statement: insert, or update the row the key names
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[bindings.c.system, bindings.c.entity, bindings.c.local_key],
-                    set_=values,
-                )
-            )
+            conn.execute(self.statements.bind, row)
 
     def _insert(self, table: Table) -> Any:
         """The dialect's INSERT, which has ``ON CONFLICT`` (SQLite and PostgreSQL alike)."""
@@ -632,16 +528,14 @@ class Store:
         """Take the lease ``name`` for ``ttl_s``; its fencing token, or None while another
         owner holds it. A lease past its time is taken over with a higher token."""
         until = now + timedelta(seconds=ttl_s)
+        q = self.statements
         with self.tx() as conn:
-            query = select(leases).where(leases.c.name == name)
-            if self.is_postgres:
-                query = query.with_for_update()
-            row = conn.execute(query).mappings().first()
+            row = conn.execute(q.lease, {"p_name": name}).mappings().first()
             if row is None:
                 try:
                     with conn.begin_nested():
                         conn.execute(
-                            insert(leases).values(name=name, owner=owner, token=1, until=until)
+                            q.add_lease, {"name": name, "owner": owner, "token": 1, "until": until}
                         )
                 except IntegrityError:
                     return None
@@ -650,18 +544,21 @@ class Store:
                 return None
             token = int(row["token"]) + 1
             done = conn.execute(
-                update(leases)
-                .where(leases.c.name == name, leases.c.token == row["token"])
-                .values(owner=owner, token=token, until=until)
+                q.take_lease,
+                {
+                    "p_name": name,
+                    "p_held": row["token"],
+                    "p_owner": owner,
+                    "p_token": token,
+                    "p_until": until,
+                },
             ).rowcount
             return token if done == 1 else None
 
     def release_lease(self, name: str, token: int, now: datetime) -> None:
         with self.tx() as conn:
             conn.execute(
-                update(leases)
-                .where(leases.c.name == name, leases.c.token == token)
-                .values(until=now)
+                self.statements.release_lease, {"p_name": name, "p_token": token, "p_now": now}
             )
 
     def lease_holder(self, name: str) -> dict[str, Any] | None:
@@ -669,19 +566,18 @@ class Store:
             row = conn.execute(select(leases).where(leases.c.name == name)).mappings().first()
         return dict(row) if row else None
 
-    @staticmethod
-    def _check_fence(conn: Connection, fence: tuple[str, int] | None) -> None:
+    def _check_fence(self, conn: Connection, fence: tuple[str, int] | None) -> None:
         if fence is None:
             return
         name, token = fence
-        current = conn.execute(select(leases.c.token).where(leases.c.name == name)).scalar()
+        current = conn.execute(self.statements.lease_token, {"p_name": name}).scalar()
         if current != token:
             raise LeaseLost(f"lease {name} moved on to token {current}; token {token} is fenced")
 
     # -- cursors and versions ---------------------------------------------------------------
     def cursor(self, name: str) -> str | None:
         with self.tx() as conn:
-            value = conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
+            value = conn.execute(self.statements.cursor, {"p_name": name}).scalar()
         return str(value) if value is not None else None
 
     def set_cursor(
@@ -689,11 +585,11 @@ class Store:
     ) -> None:
         with self.tx() as conn:
             self._check_fence(conn, fence)
-            done = conn.execute(
-                update(cursors).where(cursors.c.name == name).values(value=value, updated_at=now)
-            ).rowcount
-            if not done:
-                conn.execute(insert(cursors).values(name=name, value=value, updated_at=now))
+            moved = {"p_name": name, "p_value": value, "p_now": now}
+            if not conn.execute(self.statements.move_cursor, moved).rowcount:
+                conn.execute(
+                    self.statements.add_cursor, {"name": name, "value": value, "updated_at": now}
+                )
 
     def version(self, scope: str, key: str) -> str | None:
         with self.tx() as conn:

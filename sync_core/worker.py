@@ -237,7 +237,8 @@ class Worker:
                 if not breaker.allow(now):
                     raise CircuitOpen(job.system, breaker.retry_in(now))
             handler = self.handlers[job.flow]
-            self.store.renew(job, now, self.lease_s)  # a long batch must not outlive a lease
+            if self._lease_runs_short(job, now):  # a long batch must not outlive a lease
+                self.store.renew(job, now, self.lease_s)
             detail = handler(job)
         except LeaseLost:
             self._count("lease_lost")
@@ -253,6 +254,15 @@ class Worker:
         self._settle(lambda: self.store.complete(job, self.clock.now(), detail))
         self._count("completed")
         return "ok"
+
+    def _lease_runs_short(self, job: Job, now: datetime) -> bool:
+        """Whether ``job``'s lease needs renewing before its handler runs: unless it was
+        claimed moments ago (over half its lease left), when renewing would only repeat the
+        claim's own write. A job that waited long enough is renewed, and a lease another
+        worker took meanwhile surfaces as LeaseLost before any work."""
+        if job.lease_until is None:
+            return True
+        return (job.lease_until - now).total_seconds() < self.lease_s / 2
 
     def _count(self, name: str) -> None:
         with self._lock:

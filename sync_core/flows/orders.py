@@ -145,8 +145,8 @@ class OrdersFlow:
         raw = self.magento.get_order(int(job.payload["entity_id"]))
         order = to_order(raw, self.magento.store_codes())
         key = job.entity_key
-        binding = self.store.binding(self.erp.system, "order", key)
-        policy = self.store.binding(self.erp.system, POLICY, key)
+        known = self.store.bindings_of(self.erp.system, key, ("order", POLICY))
+        binding, policy = known.get("order"), known.get(POLICY)
         if binding is None:
             if policy is not None and str(policy["state"]).startswith(("hold", "reject")):
                 return self._stop(raw, order, key, self._decided(key, policy["state"]))
