@@ -211,6 +211,31 @@ def test_each_job_renews_its_lease_and_a_taken_job_is_not_run(store: Store) -> N
     store.check_fence(taken)
 
 
+def test_a_job_is_renewed_only_once_half_its_claimed_lease_is_gone(store: Store) -> None:
+    from sqlalchemy import select
+
+    from sync_core.store import jobs
+
+    leases: dict[str, datetime] = {}
+
+    def handler(job: Job) -> str:
+        with store.tx() as conn:
+            until = conn.execute(select(jobs.c.lease_until).where(jobs.c.id == job.id)).scalar()
+        leases[job.entity_key] = until
+        return "ok"
+
+    for key in ("fresh", "waited"):
+        store.enqueue("f", key, "erp", {}, T0)
+    worker, clock = make_worker(store, handler, lease_s=60)
+    fresh, waited = store.claim("w1", T0, lease_s=60, limit=2)
+    clock.t = T0 + timedelta(seconds=29)  # 31 s of 60 left: the claim's lease stands
+    worker._run(fresh)
+    clock.t = T0 + timedelta(seconds=31)  # 29 s left: renewed for a full lease from now
+    worker._run(waited)
+    assert leases == {"fresh": T0 + timedelta(seconds=60), "waited": T0 + timedelta(seconds=91)}
+    assert worker.stats.completed == 2
+
+
 def test_times_come_back_from_the_store_in_utc() -> None:
     from datetime import UTC, datetime
 
