@@ -88,7 +88,12 @@ def dispatch(backend: MagentoBackend, path: str) -> tuple[Any, int]:
     data.update(path_params)
     args = process(route.params, data)
     check_page_size(backend, args)
-    context = routes.Context(store=store, base_url=request.host_url, caller=caller)
+    context = routes.Context(
+        store=store,
+        base_url=request.host_url,
+        caller=caller,
+        item_fields=fields_filter.item_keys(request.args.get("fields")),
+    )
     return route.handler(backend, args, context), 200
 
 

@@ -74,6 +74,14 @@ def _intersect(item: Any, selection: Selection) -> Any:
     return kept or []  # PHP writes an empty array as []
 
 
+def item_keys(fields: str | None) -> frozenset[str] | None:
+    """The keys ``fields`` keeps of each of a list's ``items`` (``items[entity_id,status]``),
+    or None when it keeps them whole or there is no valid filter."""
+    selection = parse(fields) if fields else None
+    wanted = selection.get("items") if selection else None
+    return frozenset(wanted) if isinstance(wanted, dict) else None
+
+
 def filtered(data: Any, fields: str | None) -> Any:
     """The answer as Magento sends it for ``?fields=...`` (unchanged without one)."""
     if not fields:

@@ -53,7 +53,8 @@ CORE_ROUTES: tuple[Route, ...] = (
           lambda b, a, c: b.admin_token(a["username"], a["password"]), sync_only=True),
     # orders
     Route("GET", "/V1/orders/:id", VIEW, (_id(),), lambda b, a, c: b.order(a["id"])),
-    Route("GET", "/V1/orders", VIEW, (CRITERIA,), lambda b, a, c: b.orders(a["searchCriteria"])),
+    Route("GET", "/V1/orders", VIEW, (CRITERIA,),
+          lambda b, a, c: b.orders(a["searchCriteria"], c.item_fields)),
     Route("GET", "/V1/orders/:id/statuses", VIEW, (_id(),),
           lambda b, a, c: b.order_status(a["id"])),
     Route("GET", "/V1/orders/:id/comments", VIEW, (_id(),),

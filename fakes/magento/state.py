@@ -150,8 +150,13 @@ class MagentoBackend(VendorBackend):
     def order(self, order_id: int) -> dict[str, Any]:
         return order_out(self.sales.get(order_id))
 
-    def orders(self, criteria: dict[str, Any]) -> dict[str, Any]:
-        return self._search(list(self.sales.orders.values()), criteria, ORDER_COLUMNS, order_out)
+    def orders(
+        self, criteria: dict[str, Any], item_fields: frozenset[str] | None = None
+    ) -> dict[str, Any]:
+        """``item_fields``: the keys the answer's ``fields`` filter keeps of each order; only
+        those are rendered (each key renders on its own, so the filtered answer is the same)."""
+        rows = list(self.sales.orders.values())
+        return self._search(rows, criteria, ORDER_COLUMNS, order_out, item_fields)
 
     def order_status(self, order_id: int) -> str:
         return str(self.sales.get(order_id)["status"])
@@ -471,8 +476,11 @@ class MagentoBackend(VendorBackend):
 
     # -- internals ---------------------------------------------------------------------------
     def _search(self, rows: list[dict[str, Any]], criteria: dict[str, Any], columns: Columns,
-                out: Any) -> dict[str, Any]:
+                out: Any, item_fields: frozenset[str] | None = None) -> dict[str, Any]:
         result = run(rows, criteria, columns)
+        if item_fields is not None:
+            result["items"] = [{k: v for k, v in r.items() if k in item_fields}
+                               for r in result["items"]]
         result["items"] = [out(r) for r in result["items"]]
         return result
 

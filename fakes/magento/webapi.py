@@ -30,6 +30,8 @@ class Context:
     store: Store
     base_url: str
     caller: Caller | None = None
+    # the keys of a list's items that ``?fields=items[...]`` keeps: the rest need no rendering
+    item_fields: frozenset[str] | None = None
 
 
 Handler = Callable[["MagentoBackend", dict[str, Any], Context], Any]

@@ -64,3 +64,25 @@ def test_an_empty_list_under_a_selection_is_null_and_a_bad_filter_is_an_empty_ar
 def test_a_list_answer_is_filtered_item_by_item(api: Api) -> None:
     views = _json(api, "/rest/V1/store/storeViews?fields=code")
     assert views and all(set(view) == {"code"} for view in views)
+
+
+def test_a_filtered_search_answers_what_the_whole_answer_filtered_would(api: Api) -> None:
+    """The search renders only the selected keys of each order; the answer must not change."""
+    from fakes.magento.fields_filter import filtered
+
+    for qty in (1, 3):
+        placed = api.place(lines=[{"sku": "SKU-000001", "qty": qty}])
+        for note in ("first", "second"):
+            path = f"/rest/V1/orders/{placed['entity_id']}/comments"
+            comment = {"statusHistory": {"comment": note, "parent_id": placed["entity_id"]}}
+            assert api.post(path, comment).status_code == 200
+    query = criteria([("increment_id", "%", "like")])
+    full = _json(api, f"/rest/V1/orders?{query}")
+    for fields in (
+        "items[entity_id,increment_id,updated_at],total_count",
+        "items[status_histories[comment],ext_order_id]",  # newest comment first; null dropped
+        "items[payment[account_status,method],items[sku,qty_ordered]]",  # a required null kept
+        "items[billing_address],search_criteria",
+        "items[no_such_key]",
+    ):
+        assert _json(api, f"/rest/V1/orders?{query}&fields={fields}") == filtered(full, fields)
