@@ -46,15 +46,13 @@ class Alerter:
         return True
 
     def settle(self, scope: str, current: list[Alert]) -> None:
-        """Raise ``current``; resolve open alerts under ``scope`` that are no longer current."""
+        """Raise ``current``; resolve open alerts under ``scope`` that are no longer current.
+        One read of the open alerts under ``scope`` serves both (most checks find nothing)."""
+        already = self.store.open_alert_keys(scope)
         for alert in current:
-            self.raise_alert(alert)
-        keys = {a.key for a in current}
-        stale = {
-            a["key"]
-            for a in self.store.alerts()
-            if a["key"].startswith(scope) and a["key"] not in keys
-        }
+            if alert.key not in already:
+                self.raise_alert(alert)
+        stale = already - {a.key for a in current}
         if stale:
             self.store.resolve_alerts(stale, self.clock.now())
 

@@ -484,13 +484,14 @@ class Store:
         if open_only:
             query = query.where(alerts.c.resolved_at.is_(None))
         with self.tx() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings().all()]
-        for row in rows:
-            row["raised_at"], row["resolved_at"] = (
-                row["raised_at"],
-                row["resolved_at"],
-            )
-        return rows
+            return [dict(r) for r in conn.execute(query).mappings().all()]
+
+    def open_alert_keys(self, prefix: str) -> set[str]:
+        """The keys of the open alerts that start with ``prefix``."""
+        with self.tx() as conn:
+            rows = conn.execute(self.statements.open_alerts_like, {"p_prefix": prefix})
+            # LIKE takes ``_`` in a prefix for any character: the exact test is here
+            return {str(key) for (key,) in rows if str(key).startswith(prefix)}
 
     def requeue(self, flow: str, entity_key: str, now: datetime) -> bool:
         """Send a finished job again (reconciliation found its effect missing)."""

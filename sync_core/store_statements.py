@@ -15,7 +15,7 @@ from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sync_core.store_schema import audit, bindings, cursors, dead_letters, jobs, leases
+from sync_core.store_schema import alerts, audit, bindings, cursors, dead_letters, jobs, leases
 
 
 class StoreStatements:
@@ -85,6 +85,9 @@ class StoreStatements:
             .values(resolved_at=bindparam("p_now"))
         )
         self.add_audit: Insert = insert(audit)
+        self.open_alerts_like: Select[Any] = select(alerts.c.key).where(
+            alerts.c.resolved_at.is_(None), alerts.c.key.startswith(bindparam("p_prefix"))
+        )
         self.binding: Select[Any] = select(bindings).where(
             bindings.c.system == bindparam("p_system"),
             bindings.c.entity == bindparam("p_entity"),
