@@ -8,8 +8,9 @@ in Magento; a connector then runs until every one is in the ERP.
 :func:`erp_limit_efficiency`: builtin (the engine, ``max_concurrency`` = ``cap``, its ERP
 requests gated by the adaptive limit, NetSuite's one-request upsert) as one
 ``erp-harness engine worker`` process, timed between the 10th and 90th percentile of its
-exports, against the most any client can do, ``cap / latency_s`` orders a second with one
-request per order; ERP requests per order; the engine's CPU per order; the same engine in this
+exports (the median of ``REPEATS`` runs), against the most any client can do,
+``cap / latency_s`` orders a second with one request per order, and judged against the
+issue's target; ERP requests per order; the engine's CPU per order; the same engine in this
 process beside the fakes; and naive, whose efficiency over builtin's is ``naive_vs_builtin``.
 
 :func:`pg_workers`: 1 and then 4 engine worker processes (``erp-harness engine worker``, each
@@ -57,6 +58,9 @@ ERP = "netsuite"
 LATENCY_S = 0.05
 SLOW_LATENCY_S = 0.25  # nearer a hosted ERP's write latency: the ERP is the bottleneck
 CAP = 8
+REPEATS = 3  # worker runs of erp_limit_efficiency; the median is the headline
+TARGET_EFFICIENCY = 0.9
+TARGET_REQUESTS = 1.1  # ERP requests per order, steady window (warm-up lookups amortise away)
 API = f"^(?!{re.escape(CONTROL_PREFIX)})"  # every vendor route, not the control plane
 # Schedules other than the order poll stay out of the measured window (they ran at warm-up).
 QUIET = {"stock_poll_s": 86_400.0, "fulfilment_poll_s": 86_400.0, "reconcile_s": 86_400.0}
@@ -374,22 +378,30 @@ def naive_default(orders: int) -> int:
 
 
 def erp_limit_efficiency(
-    orders: int = 200,
+    orders: int = 300,
     latency_s: float = LATENCY_S,
     cap: int = CAP,
     seed: int = 0,
     naive_orders: int | None = None,
     slow_latency_s: float = SLOW_LATENCY_S,
+    repeats: int | None = None,
+    quick: bool = False,
 ) -> dict[str, Any]:
     """builtin's and naive's order throughput against the limit ``cap / latency_s``. builtin
-    is measured as deployed, a worker process beside the served fakes (the headline); again
-    against an ERP as slow as ``slow_latency_s`` (where the ERP, not the engine's CPU, is the
-    bottleneck); and in this process, where the fakes' work competes with the engine's for one
-    interpreter lock (``builtin_in_process``). naive works one order after another:
-    ``naive_orders`` (default a fifth of ``orders``, at least 5) keeps its run short; a rate
-    does not depend on the count."""
+    is measured as deployed, a worker process beside the served fakes, ``repeats`` times: the
+    headline is the median run (a run's steady window lasts a few seconds, so one run alone
+    swings with whatever else the machine does); again against an ERP as slow as
+    ``slow_latency_s`` (where the ERP, not the engine's CPU, is the bottleneck); and in this
+    process, where the fakes' work competes with the engine's for one interpreter lock
+    (``builtin_in_process``). naive works one order after another: ``naive_orders`` (default
+    a fifth of ``orders``, at least 5) keeps its run short; a rate does not depend on the
+    count. ``repeats`` defaults to ``REPEATS``, or one run with ``quick``. Judged as the issue
+    sets it: efficiency at least ``TARGET_EFFICIENCY`` with at most ``TARGET_REQUESTS`` ERP
+    requests per order in the steady window."""
     naive_count = naive_orders if naive_orders is not None else naive_default(orders)
-    builtin = run_builtin_worker(orders, Limits(latency_s, cap), seed)
+    repeats = repeats if repeats is not None else (1 if quick else REPEATS)
+    runs = [run_builtin_worker(orders, Limits(latency_s, cap), seed) for _ in range(repeats)]
+    builtin = sorted(runs, key=lambda run: run["erp_limit_efficiency"])[len(runs) // 2]
     slow = run_builtin_worker(orders, Limits(slow_latency_s, cap), seed)
     in_process = run_builtin(orders, Limits(latency_s, cap), seed)
     naive = run_naive(naive_count, Limits(latency_s, cap), seed)
@@ -404,9 +416,11 @@ def erp_limit_efficiency(
             "slow_latency_s": slow_latency_s,
             "seed": seed,
             "builtin": {"max_concurrency": cap, "erp_options": UPSERT},
+            "repeats": repeats,
             "machine": machine(),
         },
         "builtin": builtin,
+        "builtin_runs": [run["erp_limit_efficiency"] for run in runs],
         "builtin_slow_erp": slow,
         "builtin_in_process": in_process,
         "naive": naive,
@@ -415,7 +429,18 @@ def erp_limit_efficiency(
         "steady_requests_per_order": builtin["steady_erp_requests_per_order"],
         "slow_erp_efficiency": slow["erp_limit_efficiency"],
         "naive_vs_builtin": _ratio(naive["erp_limit_efficiency"], builtin["erp_limit_efficiency"]),
+        "target": f">= {TARGET_EFFICIENCY} at <= {TARGET_REQUESTS} ERP requests per order",
+        "met": _met(builtin),
     }
+
+
+def _met(run: dict[str, Any]) -> bool:
+    steady = run["steady_erp_requests_per_order"]
+    return bool(
+        run["erp_limit_efficiency"] >= TARGET_EFFICIENCY
+        and steady is not None
+        and steady <= TARGET_REQUESTS
+    )
 
 
 def machine() -> dict[str, Any]:
