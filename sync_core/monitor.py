@@ -12,8 +12,8 @@ from sync_core.store import Store
 SCHEDULED = ("orders.poll", "stock.import")
 
 
-def _since(store: Store, cursor: str, now: datetime) -> float | None:
-    value = store.cursor(cursor)
+def _age(values: dict[str, str], cursor: str, now: datetime) -> float | None:
+    value = values.get(cursor)
     if value is None:
         return None
     return (now - datetime.fromisoformat(value)).total_seconds()
@@ -50,8 +50,12 @@ def check(store: Store, policies: Policies, sources: list[str], now: datetime) -
                 "error",
             )
         )
+    stamps = store.cursors(
+        [f"last_success:{flow}" for flow in SCHEDULED]
+        + [f"stock_changed:{source}" for source in sources]
+    )
     for flow in SCHEDULED:
-        age = _since(store, f"last_success:{flow}", now)
+        age = _age(stamps, f"last_success:{flow}", now)
         if age is not None and age > policies.alert_no_success_s:
             alerts.append(
                 Alert(
@@ -61,7 +65,7 @@ def check(store: Store, policies: Policies, sources: list[str], now: datetime) -
                 )
             )
     for source in sources:
-        age = _since(store, f"stock_changed:{source}", now)
+        age = _age(stamps, f"stock_changed:{source}", now)
         if age is not None and age > policies.alert_stock_stale_s:
             alerts.append(
                 Alert(

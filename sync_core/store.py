@@ -581,6 +581,12 @@ class Store:
             value = conn.execute(self.statements.cursor, {"p_name": name}).scalar()
         return str(value) if value is not None else None
 
+    def cursors(self, names: list[str]) -> dict[str, str]:
+        """The value of each of ``names`` that is set, in one query."""
+        with self.tx() as conn:
+            rows = conn.execute(self.statements.cursors, {"p_names": names})
+            return {str(name): str(value) for name, value in rows}
+
     def set_cursor(
         self, name: str, value: str, now: datetime, fence: tuple[str, int] | None = None
     ) -> None:

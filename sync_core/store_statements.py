@@ -109,6 +109,9 @@ class StoreStatements:
         self.cursor: Select[Any] = select(cursors.c.value).where(
             cursors.c.name == bindparam("p_name")
         )
+        self.cursors: Select[Any] = select(cursors.c.name, cursors.c.value).where(
+            cursors.c.name.in_(bindparam("p_names", expanding=True))
+        )
         self.move_cursor: Update = (
             update(cursors)
             .where(cursors.c.name == bindparam("p_name"))

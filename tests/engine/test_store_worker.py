@@ -247,3 +247,14 @@ def test_times_come_back_from_the_store_in_utc() -> None:
     binding = store.binding("erp", "order", "k1")
     assert binding is not None and binding["synced_at"] == at
     assert binding["synced_at"].tzinfo is not None  # SQLite keeps no zone: the type adds UTC
+
+
+def test_cursors_are_read_together_and_an_unset_one_is_left_out(store: Store) -> None:
+    store.set_cursor("last_success:orders.poll", "2026-01-05T09:00:00+00:00", T0)
+    store.set_cursor("stock_changed:default", "2026-01-05T08:00:00+00:00", T0)
+    store.set_cursor("stock_changed:default", "2026-01-05T08:30:00+00:00", T0)  # moved on
+    wanted = ["last_success:orders.poll", "stock_changed:default", "stock_changed:wh-north"]
+    assert store.cursors(wanted) == {
+        "last_success:orders.poll": "2026-01-05T09:00:00+00:00",
+        "stock_changed:default": "2026-01-05T08:30:00+00:00",
+    }
