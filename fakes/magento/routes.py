@@ -142,9 +142,21 @@ __all__ = ["ROUTES", "SENSITIVE_PATHS", "Context", "Handler", "Route", "find", "
            "implemented", "by_key"]
 
 
+def _by_shape(routes: tuple[Route, ...]) -> dict[tuple[str, int], tuple[Route, ...]]:
+    """The routes by method and number of path segments (only those can match a path)."""
+    shapes: dict[tuple[str, int], list[Route]] = {}
+    for route in routes:
+        shapes.setdefault((route.method, len(route.segments)), []).append(route)
+    return {shape: tuple(found) for shape, found in shapes.items()}
+
+
+BY_SHAPE = _by_shape(ROUTES)
+
+
 def find(method: str, parts: list[str]) -> tuple[Route, dict[str, str]] | None:
     """The best route for a path; literal segments win over parameters."""
-    found = [(r, p) for r in ROUTES if r.method == method and (p := r.match(parts)) is not None]
+    candidates = BY_SHAPE.get((method, len(parts)), ())
+    found = [(r, p) for r in candidates if (p := r.match(parts)) is not None]
     if not found:
         return None
     return max(found, key=lambda pair: pair[0].literal_count)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fakes.magento.inputs import Param
@@ -47,7 +48,7 @@ class Route:
     service: str = ""
     sync_only: bool = False
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.path.strip("/").split("/"))
 
@@ -77,7 +78,7 @@ class Route:
     def match_bulk(self, parts: list[str]) -> bool:
         return tuple(parts) == self.bulk_segments
 
-    @property
+    @cached_property
     def literal_count(self) -> int:
         return sum(1 for s in self.segments if not s.startswith(":"))
 
