@@ -1,5 +1,7 @@
 """Durable engine state on SQLAlchemy Core: SQLite by default (a file or memory), PostgreSQL
-for many workers. Tables: bindings, the job outbox, cursors, versions, dead letters, audit.
+for many workers. Tables (:mod:`sync_core.store_schema`): bindings, the job outbox, cursors,
+versions, dead letters, leases, alerts, audit; the frequent statements are prepared once per
+store (:mod:`sync_core.store_statements`).
 
 Every state change of a job happens in one transaction, so a worker killed at any instant
 leaves each job either untouched or fully moved on.
