@@ -103,6 +103,10 @@ def test_scenario_rate_counts_steps_of_a_passing_machine(tiny):
     assert entry["measured"]["failure"] is None
     assert 0 < entry["measured"]["steps"] <= 2 * 5
     assert entry["measured"]["machines"] == 2
+    # each teardown drains with at least three sync cycles; ticks and crashes add more
+    assert entry["measured"]["engine_cycles"] >= 3 * 2
+    assert 0 < entry["measured"]["engine_cycle_share"] < 1
+    assert entry["measured"]["ms_per_engine_cycle"] > 0
 
 
 def test_an_unknown_figure_is_refused_by_name():
