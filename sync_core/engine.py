@@ -261,12 +261,14 @@ class Engine:
             self.store.record(name, "schedule", "skip", "overlap", detail, now)
             result.skipped.append(detail)
             return None
+        finished = False
         try:
             outcome = run((lease, token))
-            self.alerter.settle(f"flow:refused:{name}", [])
-            self.store.set_cursor(
-                f"last_success:{name}", self.clock.now().isoformat(), self.clock.now()
+            # the stamp, the end of an earlier refusal and the lease's release: one transaction
+            self.store.finish_run(
+                lease, token, self.clock.now(), f"last_success:{name}", f"flow:refused:{name}"
             )
+            finished = True
             return outcome
         except SyncError as exc:
             log.warning("%s failed: %s", name, exc)
@@ -289,7 +291,8 @@ class Engine:
             result.errors.append(f"{name}: lease_lost: {exc}")
             return None
         finally:
-            self.store.release_lease(lease, token, self.clock.now())
+            if not finished:
+                self.store.release_lease(lease, token, self.clock.now())
 
     def next_wakeup(self) -> datetime:
         """The earliest time anything is due: a schedule or a job."""

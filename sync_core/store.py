@@ -564,6 +564,22 @@ class Store:
                 self.statements.release_lease, {"p_name": name, "p_token": token, "p_now": now}
             )
 
+    def finish_run(
+        self, lease: str, token: int, now: datetime, stamp: str, alert_key: str
+    ) -> None:
+        """A scheduled run that succeeded, in one transaction: the cursor ``stamp`` set to
+        ``now``, the open alert ``alert_key`` (its earlier refusal) resolved, the lease
+        released."""
+        q = self.statements
+        with self.tx() as conn:
+            moved = {"p_name": stamp, "p_value": now.isoformat(), "p_now": now}
+            if not conn.execute(q.move_cursor, moved).rowcount:
+                conn.execute(
+                    q.add_cursor, {"name": stamp, "value": now.isoformat(), "updated_at": now}
+                )
+            conn.execute(q.resolve_alert, {"p_key": alert_key, "p_now": now})
+            conn.execute(q.release_lease, {"p_name": lease, "p_token": token, "p_now": now})
+
     def lease_holder(self, name: str) -> dict[str, Any] | None:
         with self.tx() as conn:
             row = conn.execute(select(leases).where(leases.c.name == name)).mappings().first()

@@ -85,6 +85,11 @@ class StoreStatements:
             .values(resolved_at=bindparam("p_now"))
         )
         self.add_audit: Insert = insert(audit)
+        self.resolve_alert: Update = (
+            update(alerts)
+            .where(alerts.c.key == bindparam("p_key"), alerts.c.resolved_at.is_(None))
+            .values(resolved_at=bindparam("p_now"))
+        )
         self.open_alerts_like: Select[Any] = select(alerts.c.key).where(
             alerts.c.resolved_at.is_(None), alerts.c.key.startswith(bindparam("p_prefix"))
         )
