@@ -59,9 +59,9 @@ LATENCY_S = 0.05
 SLOW_LATENCY_S = 0.25  # nearer a hosted ERP's write latency: the ERP is the bottleneck
 CAP = 8
 REPEATS = 3  # worker runs of erp_limit_efficiency; the median is the headline
-# Orders per worker run. With 300 the 10th-percentile start of the window still overlapped the
-# worker's warm-up (its first reconcile and stock reads): back to back on one 2-core machine,
-# runs of 300 gave 0.64 to 0.79, runs of 600 gave 0.80 to 0.84.
+# Orders per worker run. Back to back on one 2-core machine, runs of 300 gave 0.64 to 0.79 and
+# runs of 600 gave 0.80 to 0.84: with 300 the window's 10th-percentile start likely still
+# overlaps the worker's warm-up (its first reconcile and stock reads).
 ORDERS = 600
 NAIVE_MOST = 60
 TARGET_EFFICIENCY = 0.9
