@@ -125,7 +125,11 @@ def render_csv(columns: list[str], rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _control(backend: LegacyBackend, record: ExportRecord) -> bytes:
+def control_file(
+    backend: LegacyBackend, record: ExportRecord, extra: dict[str, Any] | None = None
+) -> bytes:
+    """The control file beside an export: its name, sequence, time, row count and quantity
+    sum, and ``extra`` control totals (a price file's amount sum)."""
     values: dict[str, Any] = {
         "INTERFACE_VERSION": INTERFACE_VERSION,
         "HOST_SYSTEM_NAME": backend.host_system_name,
@@ -134,6 +138,7 @@ def _control(backend: LegacyBackend, record: ExportRecord) -> bytes:
         "EXTRACTED_AT": iso(record.extracted_at),
         "ROW_COUNT": record.rows,
         "SUM_QUANTITY": record.sum_quantity,
+        **(extra or {}),
     }
     return render_key_values(values, ",").encode("utf-8")
 
@@ -147,7 +152,7 @@ def _next_seq(backend: LegacyBackend, extract: Extract) -> int:
 
 
 def _emit(backend: LegacyBackend, record: ExportRecord, data: bytes) -> ExportRecord:
-    control = _control(backend, record)
+    control = control_file(backend, record)
     backend.folders.write("outbound", record.name, data)
     backend.folders.write("outbound", record.control_file, control)
     backend.export_blobs[record.name] = (data, control)

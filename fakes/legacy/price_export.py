@@ -25,14 +25,12 @@ from typing import TYPE_CHECKING, Any
 from contracts.legacy.layouts import (
     AMOUNT_CONTROL_KEY,
     CONTROL_SUFFIX,
-    INTERFACE_VERSION,
     PRICE_EXPORT,
     export_file_name,
-    render_key_values,
     stem,
 )
-from fakes.legacy.exporter import render_csv
-from fakes.legacy.model import ExportRecord, iso, money
+from fakes.legacy.exporter import control_file, render_csv
+from fakes.legacy.model import ExportRecord, money
 
 if TYPE_CHECKING:
     from fakes.legacy.state import LegacyBackend
@@ -68,22 +66,8 @@ def _layout_faults(
     return columns, rows
 
 
-def _control(backend: LegacyBackend, record: ExportRecord, amount: Decimal) -> bytes:
-    values: dict[str, Any] = {
-        "INTERFACE_VERSION": INTERFACE_VERSION,
-        "HOST_SYSTEM_NAME": backend.host_system_name,
-        "FILE_NAME": record.name,
-        "FILE_SEQUENCE": f"{record.seq:06d}",
-        "EXTRACTED_AT": iso(record.extracted_at),
-        "ROW_COUNT": record.rows,
-        "SUM_QUANTITY": record.sum_quantity,
-        AMOUNT_CONTROL_KEY: money(amount),
-    }
-    return render_key_values(values, ",").encode("utf-8")
-
-
 def _emit(backend: LegacyBackend, record: ExportRecord, data: bytes, amount: Decimal) -> None:
-    control = _control(backend, record, amount)
+    control = control_file(backend, record, {AMOUNT_CONTROL_KEY: money(amount)})
     backend.folders.write("outbound", record.name, data)
     backend.folders.write("outbound", record.control_file, control)
     backend.export_blobs[record.name] = (data, control)
