@@ -572,11 +572,7 @@ class Store:
         released."""
         q = self.statements
         with self.tx() as conn:
-            moved = {"p_name": stamp, "p_value": now.isoformat(), "p_now": now}
-            if not conn.execute(q.move_cursor, moved).rowcount:
-                conn.execute(
-                    q.add_cursor, {"name": stamp, "value": now.isoformat(), "updated_at": now}
-                )
+            self._put_cursor(conn, stamp, now.isoformat(), now)
             conn.execute(q.resolve_alert, {"p_key": alert_key, "p_now": now})
             conn.execute(q.release_lease, {"p_name": lease, "p_token": token, "p_now": now})
 
@@ -610,11 +606,14 @@ class Store:
     ) -> None:
         with self.tx() as conn:
             self._check_fence(conn, fence)
-            moved = {"p_name": name, "p_value": value, "p_now": now}
-            if not conn.execute(self.statements.move_cursor, moved).rowcount:
-                conn.execute(
-                    self.statements.add_cursor, {"name": name, "value": value, "updated_at": now}
-                )
+            self._put_cursor(conn, name, value, now)
+
+    def _put_cursor(self, conn: Connection, name: str, value: str, now: datetime) -> None:
+        moved = {"p_name": name, "p_value": value, "p_now": now}
+        if not conn.execute(self.statements.move_cursor, moved).rowcount:
+            conn.execute(
+                self.statements.add_cursor, {"name": name, "value": value, "updated_at": now}
+            )
 
     def version(self, scope: str, key: str) -> str | None:
         with self.tx() as conn:
