@@ -276,15 +276,17 @@ def run_builtin_worker(
             limits.add_to(s.erp)
             s.place(orders, seed)
             cpu_before = _children_cpu_s()
-            pool = _start(
-                s, store_url, 1, seed, max_concurrency=limits.cap, concurrency_gate="requests"
+            wall = _serve_until_done(
+                s,
+                store,
+                store_url,
+                1,
+                seed,
+                orders,
+                bound_s,
+                max_concurrency=limits.cap,
+                concurrency_gate="requests",
             )
-            started = time.perf_counter()
-            try:
-                _wait(store, orders, bound_s)
-            finally:
-                pool.stop_all()
-            wall = time.perf_counter() - started
             engine_cpu_s = _children_cpu_s() - cpu_before
             verdict = s.judge(store)
             counted, window = _window(store)
@@ -522,13 +524,7 @@ def _pg_run(
         with served(seed) as s:
             limits.add_to(s.erp)
             s.place(orders, seed)
-            pool = _start(s, store_url, workers, seed)
-            started = time.perf_counter()
-            try:
-                _wait(store, orders, bound_s)
-            finally:
-                pool.stop_all()
-            wall = time.perf_counter() - started
+            wall = _serve_until_done(s, store, store_url, workers, seed, orders, bound_s)
             verdict = s.judge(store)
             counted, seconds = _steady(store)
             seen = limits.seen(s.erp)
@@ -537,6 +533,27 @@ def _pg_run(
     name = f"{workers} worker(s)"
     figures = _figures(name, orders, seconds, verdict, seen, limits, counted)
     return figures | {"workers": workers, "wall_s": round(wall, 2), "timed_orders": counted}
+
+
+def _serve_until_done(
+    s: Served,
+    store: Store,
+    store_url: str,
+    workers: int,
+    seed: int,
+    orders: int,
+    bound_s: float,
+    **policies: Any,
+) -> float:
+    """Start ``workers`` worker processes, wait until every order's export is done (at most
+    ``bound_s``), stop them; the seconds it took."""
+    pool = _start(s, store_url, workers, seed, **policies)
+    started = time.perf_counter()
+    try:
+        _wait(store, orders, bound_s)
+    finally:
+        pool.stop_all()
+    return time.perf_counter() - started
 
 
 def _start(s: Served, store_url: str, workers: int, seed: int, **policies: Any) -> Any:
