@@ -26,7 +26,7 @@ def test_builtin_previews_holds_approves_and_rolls_back(erp: str) -> None:
     assert result.status == "passed", result.evidence
 
 
-@pytest.mark.parametrize("erp", ["sage200"])
+@pytest.mark.parametrize("erp", ["sage200", "legacy"])
 def test_naive_applies_a_big_change_unseen_and_cannot_roll_back(erp: str) -> None:
     result = run_scenario(load()["FM-T06"], erp, "naive", seed=0)
     assert result.status == "failed"
