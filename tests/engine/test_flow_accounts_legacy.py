@@ -21,7 +21,7 @@ from scenarios.flowviews.accounts import (
 )
 from sync_core.connectors.legacy.accounts import LegacyAccounts
 from sync_core.connectors.legacy.order_state import LegacyChecks
-from sync_core.errors import RemoteNotFound, RetryableError
+from sync_core.errors import RemoteNotFound
 from sync_core.flows.accounts import ENTITY
 from sync_core.flows.accounts_model import AccountDraft
 from sync_core.flows.order_checks import checks_for
@@ -62,23 +62,6 @@ def test_a_company_waits_pending_until_the_credit_controller_approves(ctx: Ctx) 
     update_company(ctx, company["id"], telephone="0200 123 456")
     assert _run(ctx).updated == 1
     assert [a.phone for a in accounts_for(ctx, "gate@ltd.example")] == ["0200 123 456"]
-
-
-def test_a_lost_create_answer_is_found_by_reference_not_created_again(ctx: Ctx) -> None:
-    register_company(ctx, "Lost Answer Ltd", "lost@ltd.example")
-    ctx.world.erp_fake.add_fault(
-        {
-            "id": "lose",
-            "target": {"path": hooks(ctx).create_paths, "body_contains": "Lost Answer Ltd"},
-            "effect": {"kind": "lose_response", "after": "timeout"},
-            "trigger": {"calls": [1]},
-        }
-    )
-    with pytest.raises(RetryableError):
-        _run(ctx)
-    again = _run(ctx)
-    assert (again.created, again.found) == (0, 1)
-    assert len(accounts_for(ctx, "lost@ltd.example")) == 1
 
 
 def test_lookup_falls_back_to_the_email_and_prefers_the_approved_copy(ctx: Ctx) -> None:

@@ -20,7 +20,6 @@ from scenarios.flowviews.accounts import (
     register_company,
     update_company,
 )
-from sync_core.errors import RetryableError
 from tests.engine.flow_helpers import accounts_pass, in_process
 
 NAME, EMAIL = "Gate S4 Ltd", "gate@s4.example"
@@ -83,24 +82,6 @@ def test_a_new_company_is_a_blocked_customer_until_credit_management_approves(ct
     hooks(ctx).hold(ctx, account)
     assert _run(ctx).blocked == 1
     assert company_state(ctx, company["id"]) == (3, Decimal(4200))
-
-
-def test_a_lost_create_answer_is_found_by_the_external_reference(ctx: Ctx) -> None:
-    company = register_company(ctx, NAME, EMAIL)
-    ctx.world.erp_fake.add_fault(
-        {
-            "id": "lose",
-            "target": {"path": hooks(ctx).create_paths, "body_contains": NAME},
-            "effect": {"kind": "lose_response", "after": "timeout"},
-            "trigger": {"calls": [1]},
-        }
-    )
-    with pytest.raises(RetryableError):
-        _run(ctx)
-    again = _run(ctx)
-    assert (again.created, again.found) == (0, 1)
-    assert len(accounts_for(ctx, EMAIL)) == 1
-    assert company_state(ctx, company["id"]) == (0, Decimal(0))
 
 
 def test_phone_and_address_changes_reach_the_partner(ctx: Ctx) -> None:
