@@ -35,7 +35,7 @@ def child_env() -> dict[str, str]:
 def default_run_s(extra: tuple[str, ...] = (), timeout_s: float = 900.0) -> dict[str, Any]:
     """Time ``erp-harness run`` (``extra`` narrows it, for tests; the figure is without)."""
     with tempfile.TemporaryDirectory(prefix="harness-bench-run-") as out:
-        started, cpu = time.perf_counter(), _children_cpu_s()
+        started, cpu = time.perf_counter(), cpu_s()
         try:
             done = subprocess.run(
                 command(Path(out), extra),
@@ -48,7 +48,7 @@ def default_run_s(extra: tuple[str, ...] = (), timeout_s: float = 900.0) -> dict
         except subprocess.TimeoutExpired:
             done = None
         elapsed = time.perf_counter() - started
-    measured = {**_outcome(done, timeout_s), "cpu_s": round(_children_cpu_s() - cpu, 1)}
+    measured = {**_outcome(done, timeout_s), "cpu_s": round(cpu_s() - cpu, 1)}
     return {
         "value": round(elapsed, 1),
         "inputs": {
@@ -59,10 +59,11 @@ def default_run_s(extra: tuple[str, ...] = (), timeout_s: float = 900.0) -> dict
     }
 
 
-def _children_cpu_s() -> float:
-    """CPU seconds of this process's finished children (and theirs): for the run, about its
+def cpu_s(who: int = resource.RUSAGE_CHILDREN) -> float:
+    """User and system CPU seconds of this process's finished children (and theirs), or with
+    ``resource.RUSAGE_SELF`` of this process. For the run, the children's CPU is about its
     wall time on an idle machine, since it works in one process on in-process fakes."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 

@@ -10,8 +10,9 @@ requests gated by the adaptive limit, NetSuite's one-request upsert) as one
 ``erp-harness engine worker`` process, timed between the 10th and 90th percentile of its
 exports (the median of ``REPEATS`` runs of ``ORDERS`` orders), against the most any client can do,
 ``cap / latency_s`` orders a second with one request per order, and judged against the
-issue's target; ERP requests per order; the engine's CPU per order; the same engine in this
-process beside the fakes; and naive, whose efficiency over builtin's is ``naive_vs_builtin``.
+issue's target; ERP requests per order; the CPU per order of the engine and of the fakes, and
+the cores they used; the same engine in this process beside the fakes; and naive, whose
+efficiency over builtin's is ``naive_vs_builtin``.
 
 :func:`pg_workers`: 1 and then 4 engine worker processes (``erp-harness engine worker``, each
 ``max_concurrency`` 1, started as :mod:`scenarios.soak` starts them) sharing one PostgreSQL
@@ -47,6 +48,7 @@ from fakes import FakeFleet, WallClock, create_fake
 from fakes.core.fake import CONTROL_PREFIX, Fake
 from fakes.core.server import FakeServers, serve
 from scenarios import soak
+from scenarios.bench_run import cpu_s
 from scenarios.connectors.naive import PAGE_SIZE as NAIVE_PAGE_SIZE
 from scenarios.connectors.naive import NaiveConnector
 from scenarios.world import World, default_profile
@@ -275,7 +277,7 @@ def run_builtin_worker(
         try:
             limits.add_to(s.erp)
             s.place(orders, seed)
-            cpu_before = _children_cpu_s()
+            cpu_before, fakes_before = cpu_s(), cpu_s(resource.RUSAGE_SELF)
             wall = _serve_until_done(
                 s,
                 store,
@@ -287,7 +289,8 @@ def run_builtin_worker(
                 max_concurrency=limits.cap,
                 concurrency_gate="requests",
             )
-            engine_cpu_s = _children_cpu_s() - cpu_before
+            engine_cpu_s = cpu_s() - cpu_before
+            fakes_cpu_s = cpu_s(resource.RUSAGE_SELF) - fakes_before
             verdict = s.judge(store)
             counted, window = _window(store)
             seconds = (window[1] - window[0]).total_seconds() if window else 0.0
@@ -303,13 +306,11 @@ def run_builtin_worker(
         "steady_erp_requests_per_order": round(steady_requests / counted, 3) if counted else None,
         # the worker's CPU (start-up included) per order: what bounds it on a busy machine
         "engine_cpu_ms_per_order": round(1000 * engine_cpu_s / orders, 2),
+        # this process serves both fakes (and waits for the worker, a store read every 0.2 s)
+        "fakes_cpu_ms_per_order": round(1000 * fakes_cpu_s / orders, 2),
+        # of the machine's cores, on average over the worker's whole run
+        "cores_used": round((engine_cpu_s + fakes_cpu_s) / wall, 2) if wall else None,
     }
-
-
-def _children_cpu_s() -> float:
-    """User and system CPU seconds of this process's finished children."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _drive(engine: Engine, orders: int, bound_s: float) -> float:

@@ -25,6 +25,7 @@ from sync_core.store import Store
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 PG_URL = os.environ.get("HARNESS_PG_URL")
+CORES = os.cpu_count() or 1
 FIGURES = {
     "orders_per_s",
     "erp_limit_efficiency",
@@ -57,6 +58,7 @@ def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
     exactly_once(result["naive"], 6)
     builtin = result["builtin"]
     assert builtin["erp"]["peak_in_flight"] <= 4 and builtin["engine_cpu_ms_per_order"] > 0
+    assert builtin["fakes_cpu_ms_per_order"] > 0 and 0 < builtin["cores_used"] <= CORES + 0.1
     in_process = result["builtin_in_process"]
     assert in_process["erp"]["peak_in_flight"] <= 4 and in_process["limit"]["maximum"] == 4
     assert result["erp_limit_efficiency"] == builtin["erp_limit_efficiency"]
