@@ -65,6 +65,9 @@ class Sales:
     statuses: dict[str, list[str]] = field(
         default_factory=lambda: {k: list(v) for k, v in rules.STATE_STATUSES.items()}
     )
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    """``sales_order``'s unique key (increment_id, store_id) -> entity_id, as MySQL compares
+    them (as text), so that checking a number does not read every order."""
 
     def next_id(self, table: str) -> int:
         self.ids[table] = self.ids.get(table, 0) + 1
@@ -84,11 +87,24 @@ class Sales:
         return order
 
     def clash(self, increment_id: Any, store_id: Any, entity_id: int | None) -> bool:
-        return any(
-            o["increment_id"] == increment_id and o["store_id"] == store_id
-            and o["entity_id"] != entity_id
-            for o in self.orders.values()
-        )
+        """Another order than ``entity_id`` holds this number in this store."""
+        holder = self.numbers.get(_number(increment_id, store_id))
+        return holder is not None and holder != entity_id
+
+    def add(self, order: Order) -> None:
+        self.orders[order["entity_id"]] = order
+        self.numbers[_number(order["increment_id"], order["store_id"])] = order["entity_id"]
+
+    def renumber(self, order: Order, increment_id: Any, store_id: Any) -> None:
+        """Move ``order``'s entry in the unique key before its number or store changes."""
+        old = _number(order["increment_id"], order["store_id"])
+        if self.numbers.get(old) == order["entity_id"]:
+            del self.numbers[old]
+        self.numbers[_number(increment_id, store_id)] = order["entity_id"]
+
+
+def _number(increment_id: Any, store_id: Any) -> tuple[str, str]:
+    return str(increment_id), str(store_id)
 
 
 # -- placement -------------------------------------------------------------------------------
@@ -109,7 +125,7 @@ def place(sales: Sales, catalog: Catalog, inventory: Inventory, request: PlaceRe
     _addresses(sales, order, customer, request)
     order["payment"] = _payment(sales, order, request.paid, request.payment_method)
     order["extension_attributes"] = _extension(order, request.shipping_address)
-    sales.orders[order_id] = order
+    sales.add(order)
     _reserve(inventory, catalog, order, -1.0, "order_placed")
     return order
 
@@ -434,6 +450,7 @@ def save(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Sto
     store_id = changes.get("store_id", order["store_id"])
     if sales.clash(increment_id, store_id, order["entity_id"]):
         raise InputError(UNIQUE_VIOLATION)
+    sales.renumber(order, increment_id, store_id)
     order.update(changes)
     touch(order, now)
     return order
@@ -457,7 +474,7 @@ def _insert(sales: Sales, entity: dict[str, Any], now: datetime, default_store: 
     if entity.get("billing_address"):
         order["billing_address"] = {**entity["billing_address"], "parent_id": order_id,
                                     "entity_id": sales.next_id("order_address")}
-    sales.orders[order_id] = order
+    sales.add(order)
     return order
 
 

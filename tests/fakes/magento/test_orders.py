@@ -275,6 +275,18 @@ def test_save_path_refuses_a_duplicate_increment_id_in_the_store(api: Api) -> No
     assert new.status_code == 400
 
 
+def test_a_renumbered_order_frees_its_old_number_and_holds_the_new_one(api: Api) -> None:
+    first, second = api.place(), api.place()
+    renumbered = {"entity": {"entity_id": first["entity_id"], "increment_id": "R-1"}}
+    assert api.post("/rest/V1/orders", renumbered).status_code == 200
+    taken = {"entity": {"entity_id": second["entity_id"], "increment_id": "R-1"}}
+    assert api.post("/rest/V1/orders", taken).status_code == 400
+    freed = {"entity": {"entity_id": second["entity_id"], "increment_id": first["increment_id"]}}
+    assert api.post("/rest/V1/orders", freed).status_code == 200
+    assert api.order(second["entity_id"])["increment_id"] == first["increment_id"]
+    assert api.order(first["entity_id"])["increment_id"] == "R-1"
+
+
 def test_save_path_for_an_unknown_entity_id_changes_nothing(api: Api) -> None:
     response = api.post("/rest/V1/orders", {"entity": {"entity_id": 77, "ext_order_id": "X"}})
     assert response.status_code == 200
