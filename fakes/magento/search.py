@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -72,7 +73,8 @@ def run(rows: list[Row], criteria: dict[str, Any], columns: Columns) -> dict[str
     groups = criteria.get("filter_groups") or []
     sorts = criteria.get("sort_orders") or []
     _check_fields(groups, sorts, columns)
-    matched = [row for row in rows if all(_group(row, g, columns) for g in groups)]
+    tests = [_group_test(g, columns) for g in groups]
+    matched = [row for row in rows if all(test(row) for test in tests)]
     for sort in reversed(sorts):
         matched = _sorted(matched, sort, columns)
     page = paginate(matched, criteria.get("page_size"), criteria.get("current_page"))
@@ -138,16 +140,57 @@ def _echo_sort(sort: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _group(row: Row, group: dict[str, Any], columns: Columns) -> bool:
-    filters = group.get("filters") or []
-    return not filters or any(_filter(row, f, columns) for f in filters)
+RowTest = Callable[[Row], bool]
 
 
-def _filter(row: Row, flt: dict[str, Any], columns: Columns) -> bool:
+def _group_test(group: dict[str, Any], columns: Columns) -> RowTest:
+    """A filter group (its filters ORed) as one test of a row, each filter's value read once
+    for the whole search rather than once a row."""
+    tests = [_filter_test(f, columns) for f in group.get("filters") or []]
+    if not tests:
+        return lambda row: True
+    if len(tests) == 1:
+        return tests[0]
+    return lambda row: any(test(row) for test in tests)
+
+
+def _filter_test(flt: dict[str, Any], columns: Columns) -> RowTest:
+    """One filter as a test of a row: :func:`matches`, with the value parsed beforehand."""
     field = str(flt.get("field"))
     kind = columns.types[field]
     condition = str(flt.get("condition_type") or "eq").lower()
-    return matches(row.get(field), condition, flt.get("value"), kind)
+    value = flt.get("value")
+    if condition in ("null", "notnull") or value is None:
+        return lambda row: matches(row.get(field), condition, value, kind)
+    text = str(value)
+    if condition in ORDERED:
+        right, accept = _right(text, kind), ORDERED[condition]
+
+        def ordered(row: Row) -> bool:
+            actual = row.get(field)
+            if actual is None:
+                return False
+            result = _order(_left(actual, kind), right)
+            return result is not None and accept(result)
+
+        return ordered
+    if condition in ("eq", "neq", "in", "nin"):
+        parts = text.split(",") if condition in ("in", "nin") else [text]
+        rights = [_right(part, kind) for part in parts]
+        keep = condition in ("eq", "in")
+
+        def equal(row: Row) -> bool:
+            actual = row.get(field)
+            if actual is None:
+                return False
+            left = _left(actual, kind)
+            if condition == "neq":
+                return _order(left, rights[0]) not in (0, None)
+            return any(_order(left, right) == 0 for right in rights) == keep
+
+        return equal
+    test = CONDITIONS.get(condition, _eq)
+    return lambda row: (actual := row.get(field)) is not None and test(actual, text, kind)
 
 
 def matches(actual: Any, condition: str, value: Any, kind: str) -> bool:
@@ -193,6 +236,15 @@ def _ordered(test: Callable[[int], bool]) -> Callable[[Any, str, str], bool]:
     return compare
 
 
+ORDERED: dict[str, Callable[[int], bool]] = {
+    "gt": lambda r: r > 0,
+    "gteq": lambda r: r >= 0,
+    "moreq": lambda r: r >= 0,
+    "from": lambda r: r >= 0,
+    "lt": lambda r: r < 0,
+    "lteq": lambda r: r <= 0,
+    "to": lambda r: r <= 0,
+}
 CONDITIONS: dict[str, Callable[[Any, str, str], bool]] = {
     "eq": _eq,
     "neq": lambda a, v, k: _cmp(a, v, k) not in (0, None),
@@ -200,13 +252,7 @@ CONDITIONS: dict[str, Callable[[Any, str, str], bool]] = {
     "nlike": lambda a, v, k: not _like(a, v, k),
     "in": _in,
     "nin": lambda a, v, k: not _in(a, v, k),
-    "gt": _ordered(lambda r: r > 0),
-    "gteq": _ordered(lambda r: r >= 0),
-    "moreq": _ordered(lambda r: r >= 0),
-    "from": _ordered(lambda r: r >= 0),
-    "lt": _ordered(lambda r: r < 0),
-    "lteq": _ordered(lambda r: r <= 0),
-    "to": _ordered(lambda r: r <= 0),
+    **{name: _ordered(accept) for name, accept in ORDERED.items()},
     "finset": _finset,
     "nfinset": lambda a, v, k: not _finset(a, v, k),
     "regexp": _regexp,
@@ -215,16 +261,30 @@ CONDITIONS: dict[str, Callable[[Any, str, str], bool]] = {
 
 def _cmp(actual: Any, value: str, kind: str) -> int | None:
     """-1/0/1 comparing a column value with a filter value, or ``None`` when SQL gives NULL."""
-    left: Any
-    right: Any
+    return _order(_left(actual, kind), _right(value, kind))
+
+
+def _left(actual: Any, kind: str) -> Any:
+    """A column value as the comparison sees it (``None``: a date SQL cannot read)."""
     if kind == "number":
-        left, right = float(actual), mysql_number(value)
-    elif kind == "datetime":
-        left, right = parse_time(str(actual)), parse_time(value)
-        if left is None or right is None:
-            return None
-    else:
-        left, right = _text(actual, kind).rstrip().lower(), value.rstrip().lower()
+        return float(actual)
+    if kind == "datetime":
+        return parse_time(str(actual))
+    return _text(actual, kind).rstrip().lower()
+
+
+def _right(value: str, kind: str) -> Any:
+    """A filter value as the comparison sees it (``None``: a date SQL cannot read)."""
+    if kind == "number":
+        return mysql_number(value)
+    if kind == "datetime":
+        return parse_time(value)
+    return value.rstrip().lower()
+
+
+def _order(left: Any, right: Any) -> int | None:
+    if left is None or right is None:
+        return None
     return int(left > right) - int(left < right)
 
 
@@ -233,6 +293,7 @@ def mysql_number(value: str) -> float:
     return float(match.group(0)) if match else 0.0
 
 
+@functools.lru_cache(maxsize=65_536)  # searches compare the same stamps row after row
 def parse_time(value: str) -> datetime | None:
     text = value.strip().replace("T", " ").replace("Z", "+00:00")
     try:

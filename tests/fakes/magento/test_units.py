@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fakes.magento.errors import InputError, WebapiError
 from fakes.magento.inputs import Param, convert, php_string, process
-from fakes.magento.search import matches, paginate
+from fakes.magento.search import CONDITIONS, Columns, matches, paginate, run
 
 
 @pytest.mark.parametrize(("value", "type_", "expected"), [
@@ -55,6 +59,64 @@ def test_snake_case_parameter_names_are_accepted() -> None:
 def test_sql_conditions(actual: object, condition: str, value: str, kind: str,
                         expected: bool) -> None:
     assert matches(actual, condition, value, kind) is expected
+
+
+COLUMNS = Columns({"n": "number", "s": "string", "at": "datetime"}, lambda f: InputError(f))
+COLUMN_VALUES = {
+    "n": [None, -2.0, 0.0, 1.0, 2.0],
+    "s": [None, "a", "B", "a,b", "c ", "ab"],
+    "at": [None, "2026-01-05 09:00:00", "2026-01-05 10:00:00", "2026-01-06 00:00:00"],
+}
+FILTER_VALUES = {
+    "n": [None, "0", "1", "-2", "1,2", "x", "2abc"],
+    "s": [None, "a", "b", "A%", "_b", "a,b", "c", "b,c "],
+    "at": [None, "2026-01-05 09:00:00", "2026-01-05", "2026-01-06T00:00:00Z", "not a date",
+           "2026-01-05 09:00:00,2026-01-05 10:00:00"],
+}
+CONDITION_NAMES = sorted(CONDITIONS) + ["null", "notnull"]
+
+
+def _kept(row: dict[str, Any], groups: list[list[dict[str, Any]]]) -> bool:
+    return all(
+        not group or any(
+            matches(row[f["field"]], f["condition_type"], f["value"], COLUMNS.types[f["field"]])
+            for f in group
+        )
+        for group in groups
+    )
+
+
+@pytest.mark.parametrize("field", sorted(COLUMNS.types))
+@pytest.mark.parametrize("condition", CONDITION_NAMES)
+def test_a_search_filter_keeps_the_rows_it_matches_one_by_one(field: str, condition: str) -> None:
+    """The search reads each filter's value once for all rows; every value of every filter
+    must still keep exactly the rows :func:`matches` accepts on their own."""
+    rows = [{field: value} for value in COLUMN_VALUES[field]]
+    for value in FILTER_VALUES[field]:
+        groups = [[{"field": field, "condition_type": condition, "value": value}]]
+        criteria = {"filter_groups": [{"filters": g} for g in groups]}
+        kept = [row for row in rows if _kept(row, groups)]
+        assert run(rows, criteria, COLUMNS)["items"] == kept, value
+
+
+@st.composite
+def a_filter(draw: st.DrawFn) -> dict[str, Any]:
+    field = draw(st.sampled_from(sorted(COLUMNS.types)))
+    return {"field": field, "condition_type": draw(st.sampled_from(CONDITION_NAMES)),
+            "value": draw(st.sampled_from(FILTER_VALUES[field]))}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in COLUMN_VALUES.items()}),
+                  max_size=8),
+    groups=st.lists(st.lists(a_filter(), max_size=3), max_size=3),
+)
+def test_a_search_ands_its_groups_and_ors_the_filters_of_a_group(
+    rows: list[dict[str, Any]], groups: list[list[dict[str, Any]]]
+) -> None:
+    criteria = {"filter_groups": [{"filters": g} for g in groups]}
+    assert run(rows, criteria, COLUMNS)["items"] == [row for row in rows if _kept(row, groups)]
 
 
 def test_paginate_clamps_like_get_cur_page() -> None:
