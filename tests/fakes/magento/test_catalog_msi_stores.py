@@ -110,6 +110,28 @@ def test_salable_quantity_counts_reservations(api: Api) -> None:
     assert after == before - 4
 
 
+def test_salable_quantity_is_on_hand_plus_every_reservation_of_the_sku(api: Api) -> None:
+    other = "SKU-000002"
+
+    def salable(sku: str) -> float:
+        return float(api.get(f"/rest/V1/inventory/get-product-salable-quantity/{sku}/1").get_json())
+
+    def expected(sku: str) -> float:
+        state = api.fake.state()
+        on_hand = sum(r["quantity"] for r in state["source_items"]
+                      if r["sku"] == sku and r["status"] == 1)
+        return on_hand + sum(r["quantity"] for r in state["reservations"] if r["sku"] == sku)
+
+    first = api.place(lines=[{"sku": SKU, "qty": 3}, {"sku": other, "qty": 1}])
+    api.place(lines=[{"sku": SKU, "qty": 2}])
+    saved = api.fake.backend.checkpoint()
+    assert api.post(f"/rest/V1/orders/{first['entity_id']}/cancel", None).status_code == 200
+    assert (salable(SKU), salable(other)) == (expected(SKU), expected(other))
+    api.fake.backend.restore(saved)  # the cancellation's reservations are undone with it
+    assert (salable(SKU), salable(other)) == (expected(SKU), expected(other))
+    assert len([r for r in api.fake.state()["reservations"] if r["sku"] == SKU]) == 2
+
+
 def test_store_data(api: Api) -> None:
     views = api.get("/rest/V1/store/storeViews").get_json()
     assert [(v["id"], v["code"], v["website_id"]) for v in views] == [
