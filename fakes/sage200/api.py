@@ -23,7 +23,17 @@ from fakes.sage200 import credit_notes, customer_writes, orders, render
 from fakes.sage200.auth import TokenError
 from fakes.sage200.errors import BadRequest, NotFound, SageError, error_response, json_response
 from fakes.sage200.models import STATUS_LIVE
-from fakes.sage200.odata import ODataError, Resource, apply, apply_one, matches, parse_query
+from fakes.sage200.odata import (
+    ODataError,
+    Query,
+    Resource,
+    apply,
+    apply_one,
+    matches,
+    may_match,
+    parse_query,
+    pinned,
+)
 from fakes.sage200.state import Sage200Backend
 from fakes.sage200.variants import ENDPOINTS
 from fakes.sage200.wire import fmt_dt
@@ -56,9 +66,16 @@ def query_args() -> dict[str, str]:
     return {key: request.args.get(key, "") for key in request.args}
 
 
-def listing(rows: list[dict[str, Any]], resource: Resource) -> Response:
+Rows = list[dict[str, Any]] | Callable[[Query], list[dict[str, Any]]]
+
+
+def listing(rows: Rows, resource: Resource) -> Response:
+    """A collection's answer; ``rows`` may be a function of the query (to narrow the rows it
+    renders by what the filter pins, :func:`fakes.sage200.odata.pinned`)."""
     try:
-        return json_response(apply(rows, parse_query(query_args(), resource), resource))
+        query = parse_query(query_args(), resource)
+        found = rows(query) if callable(rows) else rows
+        return json_response(apply(found, query, resource))
     except ODataError as exc:
         raise BadRequest(str(exc)) from exc
 
@@ -147,9 +164,14 @@ def _token_view(b: Sage200Backend) -> View:
 
 
 def _sop_routes(routes: Routes, b: Sage200Backend) -> None:
-    def order_rows(customer_id: int | None = None) -> list[dict[str, Any]]:
-        return [render.order(b, o) for o in b.orders.values()
-                if customer_id is None or o.customer_id == customer_id]
+    def order_rows(customer_id: int | None = None) -> Callable[[Query], list[dict[str, Any]]]:
+        def rows(query: Query) -> list[dict[str, Any]]:
+            pins = pinned(query.filter)
+            return [render.order(b, o) for o in b.orders.values()
+                    if (customer_id is None or o.customer_id == customer_id)
+                    and may_match(pins, render.order_keys(o))]
+
+        return rows
 
     def sites() -> Response:
         return json_response([b.site])

@@ -230,6 +230,37 @@ def parse_filter(text: str, fields: frozenset[str]) -> Node:
 # -- evaluation -------------------------------------------------------------------------------
 
 
+def pinned(node: Node | None) -> dict[str, Any]:
+    """The fields a filter pins to one literal in every row it keeps (``f eq 'x'``, alone or
+    ANDed with anything): a collection may narrow its rows on them before rendering, and the
+    whole filter still decides."""
+    if isinstance(node, Compare) and node.op == "eq":
+        if isinstance(node.left, FieldRef) and isinstance(node.right, Literal):
+            return {node.left.path: node.right.value}
+        if isinstance(node.right, FieldRef) and isinstance(node.left, Literal):
+            return {node.right.path: node.left.value}
+    if isinstance(node, BoolOp) and node.op == "and":
+        found: dict[str, Any] = {}
+        for item in node.items:
+            found.update(pinned(item))  # a field pinned twice: either value keeps a superset
+        return found
+    return {}
+
+
+def may_match(pins: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """False when one of ``values`` (a row's fields as rendered) rules the row out under
+    ``pins``; a value the comparison cannot judge leaves the row to the whole filter."""
+    for name, literal in pins.items():
+        if name not in values:
+            continue
+        try:
+            if not compare("eq", values[name], literal):
+                return False
+        except ODataError:
+            continue
+    return True
+
+
 def lookup(row: Mapping[str, Any], path: str) -> Any:
     value: Any = row
     for part in path.split("."):

@@ -163,6 +163,13 @@ def order(b: Sage200Backend, o: Order) -> dict[str, Any]:
     })
 
 
+def order_keys(o: Order) -> dict[str, Any]:
+    """The order's key fields as :func:`order` renders them, without rendering the rest."""
+    plain = {"id": o.id, "customer_id": o.customer_id, "document_no": o.document_no,
+             "customer_document_no": o.customer_document_no}
+    return {name: wire(o.extras.get(name, value)) for name, value in plain.items()}
+
+
 def _sum_progress(lines: list[OrderLine], attr: str) -> str:
     done = sum((min(getattr(x, attr), x.quantity) for x in lines), ZERO)
     return progress(done, sum((x.quantity for x in lines), ZERO))

@@ -7,14 +7,16 @@ from datetime import datetime
 import pytest
 
 from fakes.core.fake import Fake
-from fakes.sage200 import SPEC
+from fakes.sage200 import SPEC, render
 from fakes.sage200.odata import (
     ODataError,
     Resource,
     apply,
+    matches,
     parse_datetime,
     parse_filter,
     parse_query,
+    pinned,
 )
 from tests.fakes.sage200.conftest import SageClient
 
@@ -111,3 +113,54 @@ def test_api_filter_on_dates(api: SageClient) -> None:
     since = api.json("GET", "/sop_orders?$filter=date_time_updated ge 2026-01-05T09:00:00Z")
     assert len(since) == 1
     assert api.json("GET", "/sop_orders?$filter=document_date gt 2026-01-05") == []
+
+
+# -- a collection narrowed by what its filter pins ---------------------------------------------
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("name eq 'Alpha Ltd'", {"name": "Alpha Ltd"}),
+    ("'B' eq ref and balance gt 1", {"ref": "B"}),
+    ("id eq 1 and (name eq 'x' or id eq 2)", {"id": 1}),
+    ("id eq 1 or id eq 2", {}),
+    ("not (id eq 1)", {}),
+    ("id ne 1", {}),
+])
+def test_pinned_fields_are_those_every_kept_row_equals(expression: str, expected: dict) -> None:
+    assert pinned(parse_filter(expression, RESOURCE.fields)) == expected
+
+
+def _orders_by_ref(api: SageClient) -> dict[str | None, dict]:
+    line = {"code": api.product()["code"], "line_quantity": 1}
+    return {ref: api.order([line], **({"customer_document_no": ref} if ref else {}))
+            for ref in ("WEB-1", "web-2", "WEB-3", None)}
+
+
+@pytest.mark.parametrize(("expression", "count"), [
+    ("customer_document_no eq 'WEB-1'", 1),
+    ("customer_document_no eq 'web-1'", 1),
+    ("'WEB-3' eq customer_document_no", 1),
+    ("customer_document_no eq 'WEB-1' or customer_document_no eq 'web-2'", 2),
+    ("customer_document_no eq 'WEB-1' and id gt 0", 1),
+    ("customer_document_no eq 'WEB-1' and customer_document_no eq 'WEB-3'", 0),
+    ("customer_document_no eq null", 1),
+    ("not (customer_document_no eq 'WEB-1')", 3),
+    ("id eq {id}", 1),
+    ("document_no eq '{document_no}' and customer_id eq {customer_id}", 1),
+])
+def test_a_narrowed_order_list_answers_what_the_filter_keeps_of_every_order(
+    api: SageClient, expression: str, count: int
+) -> None:
+    """The order list renders only the orders the filter's pinned fields allow; the answer must
+    be the filter applied to every order rendered."""
+    second = _orders_by_ref(api)["web-2"]
+    text = expression.format(**second)
+    everything = api.json("GET", "/sop_orders")
+    node = parse_filter(text, render.order_resource(api.fake.backend).fields)
+    expected = [row["id"] for row in everything if matches(node, row)]
+    answered = api.json("GET", "/sop_orders", query_string={"$filter": text})
+    assert [row["id"] for row in answered] == expected and len(expected) == count
+
+
+def test_a_pinned_field_of_the_wrong_type_is_still_refused(api: SageClient) -> None:
+    _orders_by_ref(api)
+    response = api.get("/sop_orders", query_string={"$filter": "customer_document_no eq 5"})
+    assert response.status_code == 400
