@@ -107,6 +107,7 @@ def test_scenario_rate_counts_steps_of_a_passing_machine(tiny):
     assert entry["measured"]["engine_cycles"] >= 3 * 2
     assert 0 < entry["measured"]["engine_cycle_share"] < 1
     assert entry["measured"]["ms_per_engine_cycle"] > 0
+    assert entry["measured"]["steps_per_s_without_cycles"] > entry["value"]
 
 
 def test_an_unknown_figure_is_refused_by_name():
