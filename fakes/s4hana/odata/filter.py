@@ -211,3 +211,33 @@ def compare(op: str, left: Any, right: Any) -> bool:
 def compile_filter(text: str, entity_type: EntityType) -> Expr:
     """Parse ``text``; the result takes a property getter and returns truthiness."""
     return Parser(text, entity_type).parse()
+
+
+def pinned_strings(text: str, entity_type: EntityType) -> dict[str, str]:
+    """The properties ``text`` pins to one string in every record it keeps: the conjuncts
+    ``Prop eq 'x'`` (or ``'x' eq Prop``) of a filter that is an ``and`` chain at its top level
+    (``or`` binds loosest, so one at the top pins nothing). A collection may drop the records
+    whose string differs before it runs the whole filter."""
+    conjuncts: list[list[tuple[str, str]]] = [[]]
+    depth = 0
+    for kind, word in tokenize(text):
+        if kind == "punct":
+            depth += {"(": 1, ")": -1}.get(word, 0)
+        if depth == 0 and kind == "name" and word in ("and", "or"):
+            if word == "or":
+                return {}
+            conjuncts.append([])
+            continue
+        conjuncts[-1].append((kind, word))
+    pins: dict[str, str] = {}
+    for part in conjuncts:
+        if len(part) != 3 or part[1] != ("name", "eq"):
+            continue
+        (left_kind, left), _, (right_kind, right) = part
+        name, literal = (left, right) if left_kind == "name" else (right, left)
+        kind = right_kind if left_kind == "name" else left_kind
+        if kind == "lit" and literal.startswith("'") and name in entity_type.properties:
+            value = _literal(literal)
+            if isinstance(value, str):
+                pins[name] = value
+    return pins

@@ -11,7 +11,7 @@ from typing import Any
 from contracts.s4hana.edmx import EntityType, ServiceModel
 from fakes.s4hana import edm
 from fakes.s4hana.errors import bad_option
-from fakes.s4hana.odata.filter import Expr, compile_filter
+from fakes.s4hana.odata.filter import Expr, compile_filter, pinned_strings
 
 Record = dict[str, Any]
 KNOWN = {
@@ -59,6 +59,8 @@ class Select:
 @dataclass
 class QueryOptions:
     filter: Expr | None = None
+    pins: dict[str, str] = field(default_factory=dict)
+    """Properties the filter pins to one string (``filter.pinned_strings``)."""
     orderby: list[tuple[str, bool]] = field(default_factory=list)
     top: int | None = None
     skip: int = 0
@@ -94,6 +96,7 @@ def parse_options(
     entity_type = model.type_of(entity_set)
     if args.get("$filter"):
         options.filter = compile_filter(args["$filter"], entity_type)
+        options.pins = pinned_strings(args["$filter"], entity_type)
     options.orderby = _orderby(args.get("$orderby", ""), entity_type)
     options.expand = _expand(args.get("$expand", ""), model, entity_set)
     options.select = _select(args.get("$select", ""), model, entity_set, options.expand)
@@ -174,7 +177,21 @@ def apply_filter(
     expr = options.filter
     if expr is None:
         return records
+    if options.pins:  # a lookup by key reads one string per record, not the whole filter
+        records = [r for r in records if _may_match(entity_type, r, options.pins)]
     return [r for r in records if expr(value_getter(entity_type, r))]
+
+
+def _may_match(entity_type: EntityType, record: Record, pins: dict[str, str]) -> bool:
+    """False when a pinned property holds another string; anything else is left to the whole
+    filter (its comparison decides, or refuses the types)."""
+    for name, literal in pins.items():
+        value = record.get(name)
+        if value is None:
+            value = edm.default(entity_type.properties[name])
+        if isinstance(value, str) and value != literal:
+            return False
+    return True
 
 
 def apply_order(

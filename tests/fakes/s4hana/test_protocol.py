@@ -242,6 +242,18 @@ def test_top_skip_and_paging_combine(fake: Fake) -> None:
         ),
         ("Product lt 'SKU-000002' and not (GrossWeight lt 0m)", ["SKU-000001"]),
         ("CreationDate gt datetime'2026-01-05T00:00:00'", []),
+        # string keys pinned by an and chain narrow the records before the whole filter runs
+        ("'SKU-000003' eq Product", ["SKU-000003"]),
+        ("Product eq 'sku-000003'", []),
+        ("Product eq 'SKU-000003' and Product eq 'SKU-000004'", []),
+        ("Product eq 'SKU-000003' or Product eq 'SKU-000004'", ["SKU-000003", "SKU-000004"]),
+        (
+            "Product eq 'SKU-000001' and ProductType eq 'HAWA' or Product eq 'SKU-000024'",
+            ["SKU-000001", "SKU-000024"],
+        ),
+        ("not Product eq 'SKU-000003' and Product le 'SKU-000002'", ["SKU-000001", "SKU-000002"]),
+        ("Product eq 'SKU-000003' and (ProductType eq 'X' or Product eq 'SKU-000003')",
+         ["SKU-000003"]),
     ],
 )
 def test_filter_operators(http: requests.Session, expression: str, expected: list[str]) -> None:
