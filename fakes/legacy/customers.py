@@ -139,8 +139,8 @@ def balance(backend: LegacyBackend, customer_ref: str) -> Decimal:
     ordered = sum(
         (
             line.unit_price * line.quantity
-            for order in backend.orders.values()
-            if order.customer_ref == customer_ref and order.status != "cancelled"
+            for order in backend.customer_orders(customer_ref)
+            if order.status != "cancelled"
             for line in order.lines
         ),
         Decimal(0),

@@ -101,6 +101,9 @@ class LegacyBackend(PriceEvents, VendorBackend):
 
     def _load_ledgers(self) -> None:
         self.orders: dict[str, Order] = {}
+        # order numbers by order reference and by customer, in creation order (neither changes)
+        self.numbers_by_ref: dict[str, list[str]] = {}
+        self.numbers_by_customer: dict[str, list[str]] = {}
         self.shipments: list[Shipment] = []
         self.imports: list[ImportRecord] = []
         self.used_seqs: set[int] = set()
@@ -241,13 +244,18 @@ class LegacyBackend(PriceEvents, VendorBackend):
         order = Order(f"SO{self.order_counter:06d}", order_ref, customer_ref, order_date,
                       source, source_file, at or self.clock.now(), accepted)
         self.orders[order.erp_order_no] = order
+        self.numbers_by_ref.setdefault(order_ref, []).append(order.erp_order_no)
+        self.numbers_by_customer.setdefault(customer_ref, []).append(order.erp_order_no)
         return CreateResult(order, accepted, rejected)
 
     def get_order(self, erp_order_no: str) -> Order | None:
         return self.orders.get(erp_order_no)
 
     def find_orders(self, order_ref: str) -> list[Order]:
-        return [o for o in self.orders.values() if o.order_ref == order_ref]
+        return [self.orders[number] for number in self.numbers_by_ref.get(order_ref, [])]
+
+    def customer_orders(self, customer_ref: str) -> list[Order]:
+        return [self.orders[number] for number in self.numbers_by_customer.get(customer_ref, [])]
 
     # -- stock --------------------------------------------------------------------------------
     def _change_stock(self, sku: str, warehouse: str, quantity: int) -> StockLevel:

@@ -219,3 +219,20 @@ def test_zeep_creates_finds_and_reads_accounts(fake: Fake, fleet: FakeFleet) -> 
     assert client.service.GetCustomer(customer_ref="C000001").credit_hold is True
     updated = client.service.UpdateCustomer(customer_ref="C000001", phone="555")
     assert updated.phone == "555"
+
+
+def test_a_balance_and_a_reference_lookup_count_only_their_own_orders(fake: Fake) -> None:
+    backend = fake.backend
+    assert isinstance(backend, LegacyBackend)
+    line = [LineIn(1, "SKU-000001", "1", "5.00", "WH01")]
+    day = dt.date(2026, 1, 5)
+    first = backend.create_order("R1", "CUST0003", day, line, source="soap").order
+    backend.create_order("R2", "CUST0002", day, line, source="soap")
+    again = backend.create_order("R1", "CUST0003", day, line, source="soap").order
+    backend.create_order("R3", "CUST0002", day, line, source="soap")
+    assert first is not None and again is not None
+    assert [o.erp_order_no for o in backend.find_orders("R1")] == [
+        first.erp_order_no, again.erp_order_no]
+    assert backend.find_orders("R9") == []
+    balances = {c["customer_ref"]: c["balance"] for c in fake.state()["customers"]}
+    assert (balances["CUST0003"], balances["CUST0002"]) == ("10.00", "10.00")
