@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -99,19 +100,22 @@ def test_the_b1_card_code_comes_from_the_company() -> None:
 
 
 # -- in-process against the fakes -------------------------------------------------------------
-def _ctx(erp: str, **policies: Any) -> Ctx:
+@contextmanager
+def _opened(erp: str, **policies: Any) -> Iterator[Ctx]:
+    """The builtin connector (with ``policies``) on a fresh world of ``erp``, closed after."""
     world = build_world(erp, 0)
-    return Ctx(world, BuiltinConnector(world, **policies), random.Random(0))
-
-
-@pytest.fixture(params=ERPS)
-def ctx(request: pytest.FixtureRequest) -> Iterator[Ctx]:
-    context = _ctx(str(request.param))
+    context = Ctx(world, BuiltinConnector(world, **policies), random.Random(0))
     try:
         yield context
     finally:
         context.connector.close()
         context.world.close()
+
+
+@pytest.fixture(params=ERPS)
+def ctx(request: pytest.FixtureRequest) -> Iterator[Ctx]:
+    with _opened(str(request.param)) as context:
+        yield context
 
 
 def _flow(ctx: Ctx) -> AccountsFlow:
@@ -126,14 +130,10 @@ def _run(ctx: Ctx) -> Any:
 
 
 def test_a_pass_whose_lease_moved_on_cannot_record_what_it_applied() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         register_company(ctx, "Fenced Ltd", "fenced@ltd.example")
         with pytest.raises(LeaseLost):
             _flow(ctx).run((f"schedule:{FLOW}", 99))
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_a_new_company_waits_for_erp_approval_then_gets_its_limit(ctx: Ctx) -> None:
@@ -183,12 +183,8 @@ def test_an_address_change_reaches_the_erp_account(ctx: Ctx) -> None:
 def any_ctx(request: pytest.FixtureRequest) -> Iterator[Ctx]:
     """Every ERP with an accounts flow: legacy and S/4HANA have files of their own for the
     rest, where their gates differ."""
-    context = _ctx(str(request.param))
-    try:
+    with _opened(str(request.param)) as context:
         yield context
-    finally:
-        context.connector.close()
-        context.world.close()
 
 
 def test_a_lost_create_answer_is_found_by_lookup_not_created_again(any_ctx: Ctx) -> None:
@@ -211,35 +207,26 @@ def test_a_lost_create_answer_is_found_by_lookup_not_created_again(any_ctx: Ctx)
 
 
 def test_a_rejected_company_is_never_sent() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         company = register_company(ctx, "Refused Ltd", "refused@ltd.example")
         ctx.world.magento.event("set_company_status", company_id=company["id"], status=2,
                                 reject_reason="fraud")  # fmt: skip
         _run(ctx)
         assert accounts_for(ctx, "refused@ltd.example") == []
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_without_the_approval_policy_the_account_is_created_open_and_active() -> None:
-    ctx = _ctx("netsuite", account_approval=False)
-    try:
+    with _opened("netsuite", account_approval=False) as ctx:
         company = register_company(ctx, "Open Ltd", "open@ltd.example")
         result = _run(ctx)
         assert result.created == 1 and result.approved == 0  # nothing to wait for
         (account,) = accounts_for(ctx, "open@ltd.example")
         assert not account.on_hold
         assert company_state(ctx, company["id"]) == (1, Decimal(0))
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_an_existing_erp_customer_with_the_email_is_bound_not_duplicated() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         seeded = ctx.world.magento.ctx.dataset.customers[0]
         before = len(accounts_for(ctx, seeded.email))
         register_company(ctx, "Known Ltd", seeded.email)
@@ -247,27 +234,19 @@ def test_an_existing_erp_customer_with_the_email_is_bound_not_duplicated() -> No
         assert result.found == 1 and result.created == 0
         assert result.updated == 1  # the found account gets the company's contact
         assert len(accounts_for(ctx, seeded.email)) == before == 1
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_the_flow_is_absent_when_the_profile_disables_it() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         engine = ctx.connector.engine  # type: ignore[attr-defined]
         assert attach(engine) is not None
         disabled = {"accounts": FlowSettings(enabled=False)}
         engine.config = engine.config.model_copy(update={"flows": disabled})
         assert attach(engine) is None
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_merchant_block_and_rejection_are_respected_around_the_gate() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         blocked = register_company(ctx, "Blocked Ltd", "blocked@ltd.example")
         refused = register_company(ctx, "Later Refused Ltd", "later@ltd.example")
         ctx.world.magento.event("set_company_status", company_id=blocked["id"], status=3)
@@ -279,14 +258,10 @@ def test_merchant_block_and_rejection_are_respected_around_the_gate() -> None:
         hooks(ctx).approve(ctx, account, Decimal(100))
         _run(ctx)
         assert company_state(ctx, refused["id"]) == (2, Decimal(0))  # never activated
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_customers_of_the_profile_groups_get_accounts_and_keep_them_in_step() -> None:
-    ctx = _ctx("netsuite", account_customer_groups=[2])
-    try:
+    with _opened("netsuite", account_customer_groups=[2]) as ctx:
         seeded = [c for c in ctx.world.magento.state()["customers"] if c["group_id"] == 2]
         member = register_company(ctx, "Member Ltd", "member@ltd.example")  # admin: group 1
         new = magento_call(ctx, "POST", "/customers", {"customer": {
@@ -305,14 +280,10 @@ def test_customers_of_the_profile_groups_get_accounts_and_keep_them_in_step() ->
         magento_call(ctx, "PUT", f"/customers/{new['id']}", {"customer": body})
         _run(ctx)
         assert [a.phone for a in accounts_for(ctx, "trade@buyer.example")] == ["01225 999"]
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
 
 
 def test_when_the_erp_owns_accounts_companies_are_bound_never_created() -> None:
-    ctx = _ctx("netsuite")
-    try:
+    with _opened("netsuite") as ctx:
         engine = ctx.connector.engine  # type: ignore[attr-defined]
         owner = {"accounts": FlowSettings(source_of_truth="erp")}
         engine.config = engine.config.model_copy(update={"flows": owner})
@@ -328,6 +299,3 @@ def test_when_the_erp_owns_accounts_companies_are_bound_never_created() -> None:
         key = f"magento-company:{known['id']}"
         assert engine.store.binding("netsuite", ENTITY, key) is not None
         assert engine.store.binding("netsuite", ENTITY, f"magento-company:{unknown['id']}") is None
-    finally:
-        ctx.connector.close()
-        ctx.world.close()
