@@ -155,42 +155,15 @@ def _group_test(group: dict[str, Any], columns: Columns) -> RowTest:
 
 
 def _filter_test(flt: dict[str, Any], columns: Columns) -> RowTest:
-    """One filter as a test of a row: :func:`matches`, with the value parsed beforehand."""
+    """One filter as a test of a row: :func:`matches`, with the value read beforehand."""
     field = str(flt.get("field"))
     kind = columns.types[field]
     condition = str(flt.get("condition_type") or "eq").lower()
     value = flt.get("value")
     if condition in ("null", "notnull") or value is None:
         return lambda row: matches(row.get(field), condition, value, kind)
-    text = str(value)
-    if condition in ORDERED:
-        right, accept = _right(text, kind), ORDERED[condition]
-
-        def ordered(row: Row) -> bool:
-            actual = row.get(field)
-            if actual is None:
-                return False
-            result = _order(_left(actual, kind), right)
-            return result is not None and accept(result)
-
-        return ordered
-    if condition in ("eq", "neq", "in", "nin"):
-        parts = text.split(",") if condition in ("in", "nin") else [text]
-        rights = [_right(part, kind) for part in parts]
-        keep = condition in ("eq", "in")
-
-        def equal(row: Row) -> bool:
-            actual = row.get(field)
-            if actual is None:
-                return False
-            left = _left(actual, kind)
-            if condition == "neq":
-                return _order(left, rights[0]) not in (0, None)
-            return any(_order(left, right) == 0 for right in rights) == keep
-
-        return equal
-    test = CONDITIONS.get(condition, _eq)
-    return lambda row: (actual := row.get(field)) is not None and test(actual, text, kind)
+    test = _condition(condition, str(value), kind)
+    return lambda row: (actual := row.get(field)) is not None and test(actual)
 
 
 def matches(actual: Any, condition: str, value: Any, kind: str) -> bool:
@@ -201,41 +174,10 @@ def matches(actual: Any, condition: str, value: Any, kind: str) -> bool:
         return actual is not None
     if actual is None or value is None:
         return False
-    test = CONDITIONS.get(condition, _eq)
-    return test(actual, str(value), kind)
+    return _condition(condition, str(value), kind)(actual)
 
 
-def _eq(actual: Any, value: str, kind: str) -> bool:
-    return _cmp(actual, value, kind) == 0
-
-
-def _in(actual: Any, value: str, kind: str) -> bool:
-    return any(_cmp(actual, part, kind) == 0 for part in value.split(","))
-
-
-def _like(actual: Any, value: str, kind: str) -> bool:
-    return _like_regex(value).match(_text(actual, kind)) is not None
-
-
-def _finset(actual: Any, value: str, kind: str) -> bool:
-    return value in _text(actual, kind).split(",")
-
-
-def _regexp(actual: Any, value: str, kind: str) -> bool:
-    try:
-        return re.search(value, _text(actual, kind), re.I) is not None
-    except re.error:
-        return False
-
-
-def _ordered(test: Callable[[int], bool]) -> Callable[[Any, str, str], bool]:
-    def compare(actual: Any, value: str, kind: str) -> bool:
-        result = _cmp(actual, value, kind)
-        return result is not None and test(result)
-
-    return compare
-
-
+ValueTest = Callable[[Any], bool]
 ORDERED: dict[str, Callable[[int], bool]] = {
     "gt": lambda r: r > 0,
     "gteq": lambda r: r >= 0,
@@ -245,23 +187,35 @@ ORDERED: dict[str, Callable[[int], bool]] = {
     "lteq": lambda r: r <= 0,
     "to": lambda r: r <= 0,
 }
-CONDITIONS: dict[str, Callable[[Any, str, str], bool]] = {
-    "eq": _eq,
-    "neq": lambda a, v, k: _cmp(a, v, k) not in (0, None),
-    "like": _like,
-    "nlike": lambda a, v, k: not _like(a, v, k),
-    "in": _in,
-    "nin": lambda a, v, k: not _in(a, v, k),
-    **{name: _ordered(accept) for name, accept in ORDERED.items()},
-    "finset": _finset,
-    "nfinset": lambda a, v, k: not _finset(a, v, k),
-    "regexp": _regexp,
-}
+CONDITIONS = (
+    "eq", "neq", "in", "nin", "like", "nlike", "finset", "nfinset", "regexp", *ORDERED,
+)
+"""The conditions with a value (``null`` and ``notnull`` have none); any other is ``eq``."""
 
 
-def _cmp(actual: Any, value: str, kind: str) -> int | None:
-    """-1/0/1 comparing a column value with a filter value, or ``None`` when SQL gives NULL."""
-    return _order(_left(actual, kind), _right(value, kind))
+def _condition(condition: str, value: str, kind: str) -> ValueTest:
+    """A condition with its value read once, as a test of a (non-null) column value."""
+    if condition in ORDERED:
+        right, accept = _right(value, kind), ORDERED[condition]
+        return lambda actual: (r := _order(_left(actual, kind), right)) is not None and accept(r)
+    if condition == "neq":
+        right = _right(value, kind)
+        return lambda actual: _order(_left(actual, kind), right) not in (0, None)
+    if condition in ("like", "nlike"):
+        pattern, keep = _like_regex(value), condition == "like"
+        return lambda actual: (pattern.match(_text(actual, kind)) is not None) == keep
+    if condition in ("finset", "nfinset"):
+        keep = condition == "finset"
+        return lambda actual: (value in _text(actual, kind).split(",")) == keep
+    if condition == "regexp":
+        try:
+            found = re.compile(value, re.I)
+        except re.error:
+            return lambda actual: False
+        return lambda actual: found.search(_text(actual, kind)) is not None
+    parts = value.split(",") if condition in ("in", "nin") else [value]  # eq, and the unknown
+    rights, keep = [_right(part, kind) for part in parts], condition != "nin"
+    return lambda actual: any(_order(_left(actual, kind), r) == 0 for r in rights) == keep
 
 
 def _left(actual: Any, kind: str) -> Any:

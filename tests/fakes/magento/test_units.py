@@ -55,6 +55,12 @@ def test_snake_case_parameter_names_are_accepted() -> None:
     ("a,b,c", "nfinset", "b", "string", False),
     ("2026-01-05 10:00:00", "gt", "2026-01-05", "datetime", True),
     ("2026-01-05 10:00:00", "gt", "not a date", "datetime", False),
+    ("2026-01-05 10:00:00", "neq", "not a date", "datetime", False),
+    (1.0, "in", "2,1", "number", True),
+    (1.0, "nin", "2,1", "number", False),
+    ("ab", "regexp", "(x|B)", "string", True),
+    ("ab", "regexp", "[", "string", False),
+    ("a", "no such condition", "A", "string", True),
 ])
 def test_sql_conditions(actual: object, condition: str, value: str, kind: str,
                         expected: bool) -> None:
@@ -89,8 +95,8 @@ def _kept(row: dict[str, Any], groups: list[list[dict[str, Any]]]) -> bool:
 @pytest.mark.parametrize("field", sorted(COLUMNS.types))
 @pytest.mark.parametrize("condition", CONDITION_NAMES)
 def test_a_search_filter_keeps_the_rows_it_matches_one_by_one(field: str, condition: str) -> None:
-    """The search reads each filter's value once for all rows; every value of every filter
-    must still keep exactly the rows :func:`matches` accepts on their own."""
+    """The search reads each filter's value once for all rows (nulls and valueless filters
+    included); it must keep exactly the rows :func:`matches` accepts one by one."""
     rows = [{field: value} for value in COLUMN_VALUES[field]]
     for value in FILTER_VALUES[field]:
         groups = [[{"field": field, "condition_type": condition, "value": value}]]
