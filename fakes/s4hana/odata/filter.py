@@ -208,19 +208,21 @@ def compare(op: str, left: Any, right: Any) -> bool:
     return result
 
 
-def compile_filter(text: str, entity_type: EntityType) -> Expr:
-    """Parse ``text``; the result takes a property getter and returns truthiness."""
-    return Parser(text, entity_type).parse()
+def compile_filter(text: str, entity_type: EntityType) -> tuple[Expr, dict[str, str]]:
+    """Parse ``text``: an expression that takes a property getter and returns truthiness, and
+    the properties it pins to one string (:func:`_pinned_strings`)."""
+    parser = Parser(text, entity_type)
+    return parser.parse(), _pinned_strings(parser.tokens, entity_type)
 
 
-def pinned_strings(text: str, entity_type: EntityType) -> dict[str, str]:
-    """The properties ``text`` pins to one string in every record it keeps: the conjuncts
-    ``Prop eq 'x'`` (or ``'x' eq Prop``) of a filter that is an ``and`` chain at its top level
-    (``or`` binds loosest, so one at the top pins nothing). A collection may drop the records
-    whose string differs before it runs the whole filter."""
+def _pinned_strings(tokens: list[tuple[str, str]], entity_type: EntityType) -> dict[str, str]:
+    """The properties a parsed filter pins to one string in every record it keeps: the
+    conjuncts ``Prop eq 'x'`` (or ``'x' eq Prop``) of a filter that is an ``and`` chain at its
+    top level (``or`` binds loosest, so one at the top pins nothing). A collection may drop the
+    records whose string differs before it runs the whole filter."""
     conjuncts: list[list[tuple[str, str]]] = [[]]
     depth = 0
-    for kind, word in tokenize(text):
+    for kind, word in tokens:
         if kind == "punct":
             depth += {"(": 1, ")": -1}.get(word, 0)
         if depth == 0 and kind == "name" and word in ("and", "or"):

@@ -11,7 +11,7 @@ from typing import Any
 from contracts.s4hana.edmx import EntityType, ServiceModel
 from fakes.s4hana import edm
 from fakes.s4hana.errors import bad_option
-from fakes.s4hana.odata.filter import Expr, compile_filter, pinned_strings
+from fakes.s4hana.odata.filter import Expr, compile_filter
 
 Record = dict[str, Any]
 KNOWN = {
@@ -60,7 +60,7 @@ class Select:
 class QueryOptions:
     filter: Expr | None = None
     pins: dict[str, str] = field(default_factory=dict)
-    """Properties the filter pins to one string (``filter.pinned_strings``)."""
+    """Properties the filter pins to one string (``filter.compile_filter``)."""
     orderby: list[tuple[str, bool]] = field(default_factory=list)
     top: int | None = None
     skip: int = 0
@@ -95,8 +95,7 @@ def parse_options(
         return options
     entity_type = model.type_of(entity_set)
     if args.get("$filter"):
-        options.filter = compile_filter(args["$filter"], entity_type)
-        options.pins = pinned_strings(args["$filter"], entity_type)
+        options.filter, options.pins = compile_filter(args["$filter"], entity_type)
     options.orderby = _orderby(args.get("$orderby", ""), entity_type)
     options.expand = _expand(args.get("$expand", ""), model, entity_set)
     options.select = _select(args.get("$select", ""), model, entity_set, options.expand)
