@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,14 +179,14 @@ def matches(actual: Any, condition: str, value: Any, kind: str) -> bool:
 
 
 ValueTest = Callable[[Any], bool]
-ORDERED: dict[str, Callable[[int], bool]] = {
-    "gt": lambda r: r > 0,
-    "gteq": lambda r: r >= 0,
-    "moreq": lambda r: r >= 0,
-    "from": lambda r: r >= 0,
-    "lt": lambda r: r < 0,
-    "lteq": lambda r: r <= 0,
-    "to": lambda r: r <= 0,
+ORDERED: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "moreq": operator.ge,
+    "from": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "to": operator.le,
 }
 CONDITIONS = (
     "eq", "neq", "in", "nin", "like", "nlike", "finset", "nfinset", "regexp", *ORDERED,
@@ -196,8 +197,10 @@ CONDITIONS = (
 def _condition(condition: str, value: str, kind: str) -> ValueTest:
     """A condition with its value read once, as a test of a (non-null) column value."""
     if condition in ORDERED:
-        right, accept = _right(value, kind), ORDERED[condition]
-        return lambda actual: (r := _order(_left(actual, kind), right)) is not None and accept(r)
+        right, compare = _right(value, kind), ORDERED[condition]
+        if right is None:
+            return lambda actual: False
+        return lambda actual: (left := _left(actual, kind)) is not None and compare(left, right)
     if condition == "neq":
         right = _right(value, kind)
         return lambda actual: _order(_left(actual, kind), right) not in (0, None)
@@ -215,6 +218,9 @@ def _condition(condition: str, value: str, kind: str) -> ValueTest:
         return lambda actual: found.search(_text(actual, kind)) is not None
     parts = value.split(",") if condition in ("in", "nin") else [value]  # eq, and the unknown
     rights, keep = [_right(part, kind) for part in parts], condition != "nin"
+    if kind != "number":  # text and dates: equal means ==, so a set answers (no NaN here)
+        readable = {right for right in rights if right is not None}
+        return lambda actual: (_left(actual, kind) in readable) == keep
     return lambda actual: any(_order(_left(actual, kind), r) == 0 for r in rights) == keep
 
 
