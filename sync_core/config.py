@@ -136,6 +136,16 @@ class Policies(BaseModel):
     stock_poll_s: float = 300.0
     fulfilment_poll_s: float = 300.0
     overlap_s: float = 300.0
+    orders_poll_backlog: int = Field(
+        default=1000,
+        ge=0,
+        description="while at least this many order exports are due, the orders poll holds "
+        "off (for up to orders_poll_hold_s): jobs run oldest first, so new orders would queue "
+        "behind them, and each poll re-reads its overlap. 0 never holds",
+    )
+    orders_poll_hold_s: float = Field(
+        default=60.0, gt=0, description="the longest a backlog holds the orders poll off"
+    )
     paid_states: list[str] = Field(default_factory=lambda: ["processing", "complete"])
     lookup_before_create: Literal["always", "after_failure"] = "always"
     retry_base_s: float = 2.0

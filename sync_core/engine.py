@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from sync_core import monitor
+from sync_core import monitor, poll_hold
 from sync_core.alerts import Alert, Alerter
 from sync_core.clock import Clock, SystemClock
 from sync_core.config import EngineConfig
@@ -23,6 +23,7 @@ from sync_core.connectors.registry import build_erp
 from sync_core.errors import PermanentError, SyncError
 from sync_core.flows import fulfilment, orders, stock
 from sync_core.flows.scheduled import ScheduledFlow, attach_all
+from sync_core.poll_hold import PollHold
 from sync_core.reconcile import Reconciler
 from sync_core.retry import RetryPolicy
 from sync_core.store import LeaseLost, Store
@@ -44,10 +45,15 @@ class Schedule:
     def done(self, now: datetime) -> None:
         self.next_at = now + timedelta(seconds=self.every_s)
 
+    def again_in(self, now: datetime, seconds: float) -> None:
+        """Due again after ``seconds``, or after its interval if that is shorter."""
+        self.next_at = now + timedelta(seconds=min(seconds, self.every_s))
+
 
 @dataclass
 class TickResult:
     polled: orders.PollResult | None = None
+    poll_held: int = 0  # due order exports that held the orders poll off this tick
     stock: stock.StockResult | None = None
     fulfilment: fulfilment.FulfilmentResult | None = None
     jobs: int = 0
@@ -98,6 +104,13 @@ class Engine:
             max_concurrency=policies.max_concurrency,
         )
         self.orders_schedule = Schedule(policies.orders_poll_s)
+        self.poll_hold = PollHold(
+            self.store,
+            "orders.poll",
+            orders.EXPORT,
+            policies.orders_poll_backlog,
+            policies.orders_poll_hold_s,
+        )
         self.stock_schedule = Schedule(policies.stock_poll_s)
         self.fulfilment_schedule = Schedule(policies.fulfilment_poll_s)
         self.fulfilment = fulfilment.for_erp(
@@ -133,8 +146,12 @@ class Engine:
         result = TickResult()
         now = self.clock.now()
         if self.orders_schedule.due(now):
-            result.polled = self._scheduled("orders.poll", self.orders.poll, result)
-            self.orders_schedule.done(now)
+            result.poll_held = self.poll_hold.holds(now)
+            if result.poll_held:
+                self.orders_schedule.again_in(now, poll_hold.RECHECK_S)
+            else:
+                result.polled = self._scheduled("orders.poll", self.orders.poll, result)
+                self.orders_schedule.done(now)
         if self.fulfilment is not None and self.fulfilment_schedule.due(now):
             breaker = self.worker.breaker(self.erp.system)
             if breaker.allow(now):  # before stock: see sync_core.flows.fulfilment

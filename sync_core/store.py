@@ -512,6 +512,18 @@ class Store:
                 self._audit(conn, now, flow, entity_key, "requeue", "reconcile", "")
             return bool(done)
 
+    def due_count(self, flow: str, now: datetime, most: int) -> int:
+        """The pending ``flow`` jobs due at ``now``, counted up to ``most`` (the count stops
+        there, so a deep queue costs no more than ``most`` rows)."""
+        due = (
+            select(jobs.c.id)
+            .where(jobs.c.status == "pending", jobs.c.next_attempt_at <= now, jobs.c.flow == flow)
+            .limit(most)
+            .subquery()
+        )
+        with self.tx() as conn:
+            return int(conn.execute(select(func.count()).select_from(due)).scalar() or 0)
+
     def oldest_pending(self) -> datetime | None:
         with self.tx() as conn:
             value = conn.execute(
