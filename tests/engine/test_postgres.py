@@ -44,6 +44,19 @@ def test_concurrent_workers_claim_each_job_once(pg_url: str) -> None:
     store.close()
 
 
+def test_due_jobs_are_counted_up_to_the_most_on_postgres(pg_url: str) -> None:
+    store = Store(pg_url)
+    for n in range(5):
+        store.enqueue("f", f"k{n}", "erp", {}, T0 + timedelta(seconds=n))
+    store.enqueue("other", "k0", "erp", {}, T0)
+    assert store.due_count("f", T0 + timedelta(seconds=2), 10) == 3
+    assert store.due_count("f", T0 + timedelta(seconds=9), 4) == 4
+    taken = store.claim("w", T0 + timedelta(seconds=9), lease_s=60, limit=2)
+    assert sorted((job.flow, job.entity_key) for job in taken) == [("f", "k0"), ("other", "k0")]
+    assert store.due_count("f", T0 + timedelta(seconds=9), 10) == 4  # running is not pending
+    store.close()
+
+
 def test_leases_and_fencing_on_postgres(pg_url: str) -> None:
     store = Store(pg_url)
     assert store.acquire_lease("schedule:x", "a", T0, 60) == 1
