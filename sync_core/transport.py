@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.auth import AuthBase
 
 from sync_core.errors import (
     AuthExpired,
@@ -48,6 +49,19 @@ class EngineSession(requests.Session):
             )
         found = self._settings[key]
         return {**found, "proxies": dict(found["proxies"])}
+
+
+class ConfiguredCredentialsOnly(AuthBase):
+    """Leaves a request's own headers alone. Given as ``auth`` when a client authenticates by
+    header (a bearer token), it keeps ``requests`` from reading ``~/.netrc``, whose entry for
+    the host would replace that header (``requests``' documented precedence): the engine's
+    credentials come from its configuration only."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+CONFIGURED_ONLY = ConfiguredCredentialsOnly()
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -89,7 +103,7 @@ class HttpClient:
                 method,
                 url,
                 headers=headers,
-                auth=kwargs.pop("auth", self.auth),
+                auth=kwargs.pop("auth", self.auth) or CONFIGURED_ONLY,
                 timeout=self.timeout_s,
                 **kwargs,
             )

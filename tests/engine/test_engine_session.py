@@ -1,12 +1,15 @@
 """The engine's session reads proxy settings from the environment once per origin, and still
-honours them, ``no_proxy`` included."""
+honours them, ``no_proxy`` included; a ``~/.netrc`` never replaces the configured credentials."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
+import responses
 
-from sync_core.transport import EngineSession
+from sync_core.transport import EngineSession, HttpClient
 
 
 def _settings(session: requests.Session, url: str) -> dict[str, object]:
@@ -51,3 +54,21 @@ def test_a_caller_may_not_change_the_cached_proxies(monkeypatch: pytest.MonkeyPa
     first = _settings(session, "http://127.0.0.1:1/a")
     first["proxies"]["http"] = "http://evil.test"  # type: ignore[index]
     assert _settings(session, "http://127.0.0.1:1/b")["proxies"] == {}
+
+
+def test_a_netrc_entry_for_the_host_does_not_replace_the_configured_bearer_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine shop.example.test login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    url = "https://shop.example.test/rest/V1/orders/7"
+    with responses.RequestsMock() as mocked:
+        mocked.get(url, json={"entity_id": 7})
+        mocked.get(url, json={"entity_id": 7})
+        plain = requests.Session().get(url, headers={"Authorization": "Bearer configured"})
+        assert plain.request.headers["Authorization"].startswith("Basic ")  # what requests does
+        client = HttpClient("https://shop.example.test/rest", "magento", session=EngineSession())
+        ours = client.request("GET", "/V1/orders/7", headers={"Authorization": "Bearer configured"})
+    assert ours.request.headers["Authorization"] == "Bearer configured"
