@@ -26,6 +26,8 @@ SHIPPING_METHOD = "flatrate_flatrate"
 SHIPPING_DESCRIPTION = "Flat Rate - Fixed"
 EDITABLE_SKIP = {"entity_id", "items", "billing_address", "payment", "status_histories",
                  "extension_attributes"}
+HISTORY_COLUMNS = ("comment", "entity_name", "is_customer_notified", "is_visible_on_front",
+                   "status")
 
 
 PAYMENT_TITLES = {"braintree": "Credit Card (Braintree)", "checkmo": "Check / Money order",
@@ -452,8 +454,30 @@ def save(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Sto
         raise InputError(UNIQUE_VIOLATION)
     sales.renumber(order, increment_id, store_id)
     order.update(changes)
+    save_histories(sales, order, entity.get("status_histories"), now)
     touch(order, now)
     return order
+
+
+def save_histories(
+    sales: Sales, order: Order, histories: list[dict[str, Any]] | None, now: datetime
+) -> None:
+    """``Order\\Relation::processRelation``: each status history sent with the order is saved
+    as a child of it, in the order's transaction. One without ``entity_id`` is inserted (the
+    database stamps ``created_at``); one with the id of a history of this order updates it;
+    any other id is an ``UPDATE`` of no row. No status check: that is ``addComment``'s."""
+    mine = {int(h["entity_id"]): h for h in order["status_histories"]}
+    for given in histories or []:
+        fields = {k: v for k, v in given.items() if k in HISTORY_COLUMNS and v is not None}
+        if given.get("entity_id") is None:
+            order["status_histories"].append({
+                "entity_id": sales.next_id("order_status_history"),
+                "parent_id": order["entity_id"], "comment": None, "created_at": stamp(now),
+                "entity_name": None, "is_customer_notified": None, "is_visible_on_front": 0,
+                "status": None, **fields,
+            })
+        elif int(given["entity_id"]) in mine:
+            mine[int(given["entity_id"])].update(fields)
 
 
 def _insert(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Store) -> Order:
@@ -474,6 +498,7 @@ def _insert(sales: Sales, entity: dict[str, Any], now: datetime, default_store: 
     if entity.get("billing_address"):
         order["billing_address"] = {**entity["billing_address"], "parent_id": order_id,
                                     "entity_id": sales.next_id("order_address")}
+    save_histories(sales, order, entity.get("status_histories"), now)
     sales.add(order)
     return order
 

@@ -262,6 +262,36 @@ def test_save_path_sets_ext_order_id(api: Api) -> None:
     assert len(api.fake.state()["orders"]) == 1
 
 
+def test_save_path_saves_the_status_histories_sent_with_the_order(api: Api) -> None:
+    placed = api.place()
+    order_id = placed["entity_id"]
+    api.post(f"/rest/V1/orders/{order_id}/comments",
+             {"statusHistory": {"comment": "first", "is_customer_notified": 0,
+                                "is_visible_on_front": 0}})
+    (first,) = api.order(order_id)["status_histories"]
+    api.fake.clock.advance(5)
+    entity = {"entity_id": order_id, "increment_id": placed["increment_id"],
+              "ext_order_id": "SO-1",
+              "status_histories": [
+                  {"comment": "Exported as SO-1", "is_customer_notified": 0,
+                   "is_visible_on_front": 0, "parent_id": 999},
+                  {"entity_id": first["entity_id"], "comment": "first, edited"},
+                  {"entity_id": 9999, "comment": "an UPDATE of no row"}]}
+    assert api.post("/rest/V1/orders", {"entity": entity}).status_code == 200
+    listed = api.get(f"/rest/V1/orders/{order_id}/comments").get_json()["items"]
+    assert sorted(h["comment"] for h in listed) == ["Exported as SO-1", "first, edited"]
+    added = next(h for h in listed if h["comment"] == "Exported as SO-1")
+    assert added["parent_id"] == order_id and added["created_at"] == "2026-01-05 09:00:05"
+    assert "status" not in added  # null, left out: addComment copies the order's; a save does not
+    order = api.order(order_id)
+    assert order["ext_order_id"] == "SO-1" and order["updated_at"] == "2026-01-05 09:00:05"
+    created = api.put("/rest/V1/orders/create", {"entity": {
+        "customer_email": "b2b@example.com", "grand_total": 1, "base_grand_total": 1,
+        "items": [], "status_histories": [{"comment": "imported"}]}}).get_json()
+    (history,) = api.order(created["entity_id"])["status_histories"]
+    assert history["comment"] == "imported" and history["parent_id"] == created["entity_id"]
+
+
 def test_save_path_refuses_a_duplicate_increment_id_in_the_store(api: Api) -> None:
     first, second = api.place(), api.place()
     clash = {"entity": {"entity_id": second["entity_id"], "increment_id": first["increment_id"]}}
