@@ -103,32 +103,31 @@ class MagentoClient:
 
     # -- writes -----------------------------------------------------------------------------
     def write_back(self, order: dict[str, Any], erp_reference: str, note: str) -> None:
-        """Record the ERP's reference on the order (``ext_order_id``) and leave a comment."""
+        """Record the ERP's reference on the order (``ext_order_id``) with a comment, in one
+        save: Magento saves the status histories sent with an order in the order's own
+        transaction (``Order\\Relation``), so the two land together or not at all. An order
+        that already holds the reference got both from an earlier attempt."""
         entity_id = order["entity_id"]
-        if order.get("ext_order_id") != erp_reference:
-            self.call(
-                "POST",
-                "/orders",
-                json={
-                    "entity": {
-                        "entity_id": entity_id,
-                        "increment_id": order["increment_id"],
-                        "ext_order_id": erp_reference,
-                    }
-                },
-                params={"fields": "entity_id,ext_order_id"},  # not the whole order back
-            )
+        if order.get("ext_order_id") == erp_reference:
+            return
+        history = {
+            "comment": note,
+            "is_customer_notified": 0,
+            "is_visible_on_front": 0,
+            "parent_id": entity_id,
+        }
         self.call(
             "POST",
-            f"/orders/{entity_id}/comments",
+            "/orders",
             json={
-                "statusHistory": {
-                    "comment": note,
-                    "is_customer_notified": 0,
-                    "is_visible_on_front": 0,
-                    "parent_id": entity_id,
+                "entity": {
+                    "entity_id": entity_id,
+                    "increment_id": order["increment_id"],
+                    "ext_order_id": erp_reference,
+                    "status_histories": [history],
                 }
             },
+            params={"fields": "entity_id,ext_order_id"},  # not the whole order back
         )
 
     def set_source_items(self, items: list[dict[str, Any]]) -> None:
