@@ -4,6 +4,7 @@ on expiry), searchCriteria queries, order write-back, MSI source items.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +58,7 @@ class MagentoClient:
             config.integration_token.get_secret_value() if config.integration_token else None
         )
         self._stores: dict[int, str] | None = None
+        self._stores_read = threading.Lock()  # the worker's threads read the views once
 
     # -- auth -------------------------------------------------------------------------------
     def _admin_token(self) -> str:
@@ -96,9 +98,13 @@ class MagentoClient:
         return dict(self.http.json(self.call("GET", f"/orders/{entity_id}")))
 
     def store_codes(self) -> dict[int, str]:
+        """The store views' codes by id, read once: threads asking at the same time wait for
+        the one read rather than each sending it."""
         if self._stores is None:
-            views = self.http.json(self.call("GET", "/store/storeViews"))
-            self._stores = {int(v["id"]): str(v["code"]) for v in views}
+            with self._stores_read:
+                if self._stores is None:
+                    views = self.http.json(self.call("GET", "/store/storeViews"))
+                    self._stores = {int(v["id"]): str(v["code"]) for v in views}
         return self._stores
 
     # -- writes -----------------------------------------------------------------------------
