@@ -144,13 +144,7 @@ class Store:
         with self.tx() as conn:
             for start in range(0, len(items), IN_CHUNK):
                 chunk = items[start : start + IN_CHUNK]
-                known = set(
-                    conn.execute(
-                        select(jobs.c.entity_key).where(
-                            jobs.c.flow == flow, jobs.c.entity_key.in_([k for k, _ in chunk])
-                        )
-                    ).scalars()
-                )
+                known = self._queued(conn, flow, [k for k, _ in chunk])
                 for key, payload in chunk:
                     if key in known or key in added:
                         continue
@@ -162,6 +156,22 @@ class Store:
                     if inserted:
                         added.add(key)
         return added
+
+    def queued(self, flow: str, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that have a job in ``flow`` (whatever its status)."""
+        with self.tx() as conn:
+            return {
+                key
+                for start in range(0, len(keys), IN_CHUNK)
+                for key in self._queued(conn, flow, keys[start : start + IN_CHUNK])
+            }
+
+    @staticmethod
+    def _queued(conn: Connection, flow: str, keys: list[str]) -> set[str]:
+        found = conn.execute(
+            select(jobs.c.entity_key).where(jobs.c.flow == flow, jobs.c.entity_key.in_(keys))
+        )
+        return {str(key) for key in found.scalars()}
 
     def claim(
         self, owner: str, now: datetime, lease_s: float, limit: int, due_by: datetime | None = None
@@ -576,9 +586,7 @@ class Store:
                 self.statements.release_lease, {"p_name": name, "p_token": token, "p_now": now}
             )
 
-    def finish_run(
-        self, lease: str, token: int, now: datetime, stamp: str, alert_key: str
-    ) -> None:
+    def finish_run(self, lease: str, token: int, now: datetime, stamp: str, alert_key: str) -> None:
         """A scheduled run that succeeded, in one transaction: the cursor ``stamp`` set to
         ``now``, the open alert ``alert_key`` (its earlier refusal) resolved, the lease
         released."""

@@ -5,19 +5,21 @@
 number, so orders that change while we page, many orders sharing one timestamp, and Magento's
 "a page past the end returns the last page again" cannot make us miss or loop (FM-G13).
 
-``export`` runs one job: fetch the order, map and validate it (a poison order is quarantined
-with its reason), look the order up in the ERP by its external reference before creating it
-(FM-G07), apply the order policies just before a create (stockout FM-T01, account on credit hold
-FM-T03: :mod:`sync_core.flows.order_policies`), bind, and write the ERP reference back to
-Magento. An order the policies stopped is held or cancelled in Magento and its job completes;
-when someone releases the hold in Magento, ``poll`` sees the order again and sends it through
-the export once more.
+``export`` runs one job: fetch the order (a first attempt takes the copy the poll read whole
+just after enqueuing it, while that is fresh: :mod:`sync_core.flows.order_snapshots`), map and
+validate it (a poison order is quarantined with its reason), look the order up in the ERP by
+its external reference before creating it (FM-G07), apply the order policies just before a
+create (stockout FM-T01, account on credit hold FM-T03: :mod:`sync_core.flows.order_policies`),
+bind, and write the ERP reference back to Magento. An order the policies stopped is held or
+cancelled in Magento and its job completes; when someone releases the hold in Magento, ``poll``
+sees the order again and sends it through the export once more.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sync_core.clock import Clock
@@ -26,8 +28,9 @@ from sync_core.connectors.base import ErpOrders
 from sync_core.connectors.magento import MagentoClient, to_order
 from sync_core.connectors.magento.client import Filter, search_params
 from sync_core.connectors.magento.mapper import MAGENTO_TIME, parse_time
-from sync_core.errors import BusinessHold
+from sync_core.errors import BusinessHold, SyncError
 from sync_core.flows.order_policies import POLICY, OrderPolicies, PolicyStop
+from sync_core.flows.order_snapshots import OrderSnapshots
 from sync_core.model import Order, RemoteRef
 from sync_core.store import Job, Store
 
@@ -36,6 +39,10 @@ CURSOR = "orders.updated_at"
 EPOCH = "1970-01-01 00:00:00"
 # Magento's partial responses: a poll needs only what it keys, orders and enqueues by
 POLL_FIELDS = "items[entity_id,increment_id,updated_at],total_count"
+# the most orders kept whole in memory for their first export (the oldest go first)
+SNAPSHOTS_MOST = 1000
+
+log = logging.getLogger("sync_core.flows.orders")
 
 
 @dataclass
@@ -62,6 +69,7 @@ class OrdersFlow:
         self.policies = policies
         self.page_size = page_size
         self.rules = OrderPolicies(magento, erp, clock, policies)
+        self.snapshots = OrderSnapshots(policies.orders_snapshot_max_age_s, SNAPSHOTS_MOST)
 
     # -- poll -------------------------------------------------------------------------------
     def poll(self, fence: tuple[str, int] | None = None) -> PollResult:
@@ -83,6 +91,9 @@ class OrdersFlow:
         result.seen = len(found)
         for order in found:
             result.cursor = max(result.cursor, str(order["updated_at"]))
+        if self.snapshots.enabled:  # before the jobs exist, so none can start without its copy
+            queued = self.store.queued(EXPORT, [key for key, _ in items])
+            self._read_whole([int(p["entity_id"]) for key, p in items if key not in queued])
         added = self.store.enqueue_new(EXPORT, self.erp.system, items, self.clock.now())
         known = [key for key, _ in items if key not in added]
         stopped = self.store.bindings_among(self.erp.system, POLICY, known)
@@ -92,6 +103,24 @@ class OrdersFlow:
         result.enqueued = len(added) + len(released)
         self.store.set_cursor(CURSOR, result.cursor, self.clock.now(), fence)
         return result
+
+    def _read_whole(self, entity_ids: list[int]) -> None:
+        """Read the new orders whole (the oldest first, as many as there is room for), a page
+        of them per search, for their first export. A failed read only means those exports
+        read their orders themselves."""
+        wanted = entity_ids[: self.snapshots.room(self.clock.now())]
+        for start in range(0, len(wanted), self.page_size):
+            chunk = wanted[start : start + self.page_size]
+            read_at = self.clock.now()
+            condition = ("entity_id", ",".join(str(i) for i in chunk), "in")
+            try:
+                orders, _ = self.magento.search(
+                    "/orders", search_params([[condition]], (), len(chunk), 1)
+                )
+            except SyncError as exc:
+                log.warning("reading %d new orders whole failed: %s", len(chunk), exc)
+                return
+            self.snapshots.keep(orders, read_at)
 
     def _released(self, key: str, stopped: str | None) -> bool:
         """A paid order the policies stopped (``stopped``: its policy binding's state) is back:
@@ -142,7 +171,7 @@ class OrdersFlow:
 
     # -- export -----------------------------------------------------------------------------
     def export(self, job: Job) -> str:
-        raw = self.magento.get_order(int(job.payload["entity_id"]))
+        raw = self._order(job, self.clock.now())
         order = to_order(raw, self.magento.store_codes())
         key = job.entity_key
         known = self.store.bindings_of(self.erp.system, key, ("order", POLICY))
@@ -191,6 +220,14 @@ class OrdersFlow:
                 state=f"written_back:{display}",
             )
         return f"{order.external_ref} -> {self.erp.system} {display}"
+
+    def _order(self, job: Job, now: datetime) -> dict[str, Any]:
+        """The job's order: the poll's copy on the first attempt of the first lease (while
+        fresh), else read from Magento now."""
+        entity_id = int(job.payload["entity_id"])
+        first = job.attempts == 0 and job.fencing_token == 1
+        kept = self.snapshots.take(entity_id, now) if first else None
+        return kept if kept is not None else self.magento.get_order(entity_id)
 
     def _find_or_create(self, job: Job, external_ref: str, create: Any) -> RemoteRef:
         may_exist = job.attempts > 0 or job.fencing_token > 1
