@@ -69,6 +69,8 @@ def _loop(
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = _engine(config, name)
+    if not run_jobs:  # the exports run elsewhere: copies of new orders would go unused here
+        engine.orders.snapshots.switch_off()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

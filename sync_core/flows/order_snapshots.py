@@ -31,6 +31,12 @@ class OrderSnapshots:
         self._copies: OrderedDict[int, tuple[datetime, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def switch_off(self) -> None:
+        """Keep no copies from now on (a process that runs no exports would never use them)."""
+        with self._lock:
+            self.most = 0
+            self._copies.clear()
+
     @property
     def enabled(self) -> bool:
         return self.max_age_s > 0 and self.most > 0

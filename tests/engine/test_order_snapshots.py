@@ -194,3 +194,11 @@ def test_nothing_is_kept_when_switched_off() -> None:
     kept = OrderSnapshots(max_age_s=0, most=10)
     assert kept.keep([_order(1)], T0) == 0 and kept.room(T0) == 0
     assert not kept.enabled and kept.take(1, T0) is None
+
+
+def test_switched_off_the_copies_kept_go_and_no_more_are_kept() -> None:
+    kept = OrderSnapshots(max_age_s=60, most=10)
+    kept.keep([_order(1)], T0)
+    kept.switch_off()
+    assert kept.take(1, T0) is None
+    assert kept.keep([_order(2)], T0) == 0 and kept.room(T0) == 0 and not kept.enabled

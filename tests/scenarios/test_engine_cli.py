@@ -73,6 +73,7 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
 def test_scheduler_enqueues_and_jobs_only_workers_deliver(served) -> None:
     fakes, config = served
     placed = fakes["magento"].event("place_order", lines=[{"sku": "SKU-000001", "qty": 1}])
+    since = fakes["magento"].journal.last_seq
     scheduled = runner.invoke(app, ["engine", "schedule", "-c", str(config), "--max-ticks", "1"])
     assert scheduled.exit_code == 0, scheduled.output
     assert fakes["netsuite"].state()["salesOrders"] == []  # the scheduler only queued the export
@@ -82,6 +83,14 @@ def test_scheduler_enqueues_and_jobs_only_workers_deliver(served) -> None:
     assert worked.exit_code == 0, worked.output
     (order,) = fakes["netsuite"].state()["salesOrders"]
     assert order["externalId"] == f"mage-default-{placed['increment_id']}"
+    reads = [e for e in fakes["magento"].entries(since) if e.method == "GET"]
+    # the scheduler read no copy of the order (it exports nothing); the worker read the order
+    assert not [
+        e
+        for e in reads
+        if e.path.endswith("/V1/orders") and "[filters][0][field]=entity_id" in e.query
+    ]
+    assert [e.path for e in reads if e.path.endswith(f"/V1/orders/{placed['entity_id']}")]
 
 
 def test_dlq_replay_selects_by_flow_and_time_range(served) -> None:
