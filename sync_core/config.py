@@ -149,9 +149,9 @@ class Policies(BaseModel):
     orders_snapshot_max_age_s: float = Field(
         default=60.0,
         ge=0,
-        description="an order the poll has just enqueued is read whole with the others of its "
-        "page, and its export's first attempt uses that copy while it is younger than this "
-        "(a retry reads the order afresh). 0 reads every order at its export",
+        description="the poll reads the new orders it finds whole, a page per search, and an "
+        "export's first attempt uses that copy while it is younger than this (a retry reads "
+        "the order afresh). 0 reads every order at its export",
     )
     paid_states: list[str] = Field(default_factory=lambda: ["processing", "complete"])
     lookup_before_create: Literal["always", "after_failure"] = "always"

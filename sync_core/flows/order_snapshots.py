@@ -2,8 +2,8 @@
 
 An export reads its order from Magento before mapping it. For an order the poll has only just
 found, that read fetches what a search could have returned a moment earlier, one request per
-order. So after each poll, the orders it enqueued are read whole in searches of a page each
-(``entity_id in (...)``), and an export's first attempt takes its order from here instead.
+order. So each poll reads the new orders it is about to enqueue whole, in searches of a page
+each (``entity_id in (...)``), and an export's first attempt takes its order from here.
 
 The copies are read before the jobs are enqueued, so no export can start before its copy is
 kept. A copy is as old as the poll: only a first attempt on the job's first lease uses it, and

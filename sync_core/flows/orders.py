@@ -6,7 +6,7 @@ number, so orders that change while we page, many orders sharing one timestamp, 
 "a page past the end returns the last page again" cannot make us miss or loop (FM-G13).
 
 ``export`` runs one job: fetch the order (a first attempt takes the copy the poll read whole
-just after enqueuing it, while that is fresh: :mod:`sync_core.flows.order_snapshots`), map and
+just before enqueuing it, while that is fresh: :mod:`sync_core.flows.order_snapshots`), map and
 validate it (a poison order is quarantined with its reason), look the order up in the ERP by
 its external reference before creating it (FM-G07), apply the order policies just before a
 create (stockout FM-T01, account on credit hold FM-T03: :mod:`sync_core.flows.order_policies`),
@@ -91,7 +91,7 @@ class OrdersFlow:
         result.seen = len(found)
         for order in found:
             result.cursor = max(result.cursor, str(order["updated_at"]))
-        if self.snapshots.enabled:  # before the jobs exist, so none can start without its copy
+        if items and self.snapshots.enabled:  # before the jobs exist: none starts without it
             queued = self.store.queued(EXPORT, [key for key, _ in items])
             self._read_whole([int(p["entity_id"]) for key, p in items if key not in queued])
         added = self.store.enqueue_new(EXPORT, self.erp.system, items, self.clock.now())
