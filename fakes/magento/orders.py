@@ -462,11 +462,11 @@ def save(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Sto
 def save_histories(
     sales: Sales, order: Order, histories: list[dict[str, Any]] | None, now: datetime
 ) -> None:
-    """``Order\\Relation::processRelation``: each status history sent with the order is saved
-    as a child of it, in the order's transaction. One without ``entity_id`` is inserted (the
-    database stamps ``created_at``); one with the id of a history of this order updates it;
-    any other id is an ``UPDATE`` of no row. No status check: that is ``addComment``'s."""
-    mine = {int(h["entity_id"]): h for h in order["status_histories"]}
+    """``Order\\Relation::processRelation``: each status history sent with the order gets the
+    order as its ``parent_id`` and is saved, in the order's transaction. One without
+    ``entity_id`` is inserted (the database stamps ``created_at``). One with an id is an
+    ``UPDATE`` of that row (``AbstractDb::save``): a history of another order moves to this
+    one; an id of no row changes nothing. No status check: that is ``addComment``'s."""
     for given in histories or []:
         fields = {k: v for k, v in given.items() if k in HISTORY_COLUMNS and v is not None}
         if given.get("entity_id") is None:
@@ -476,8 +476,23 @@ def save_histories(
                 "entity_name": None, "is_customer_notified": None, "is_visible_on_front": 0,
                 "status": None, **fields,
             })
-        elif int(given["entity_id"]) in mine:
-            mine[int(given["entity_id"])].update(fields)
+            continue
+        found = _history(sales, order, int(given["entity_id"]))
+        if found is not None:
+            holder, row = found
+            if holder is not order:
+                holder["status_histories"].remove(row)
+                order["status_histories"].append(row)
+            row.update(fields, parent_id=order["entity_id"])
+
+
+def _history(sales: Sales, order: Order, entity_id: int) -> tuple[Order, dict[str, Any]] | None:
+    """The order holding history ``entity_id``, and the history (``order``'s own first)."""
+    for holder in (order, *sales.orders.values()):
+        for row in holder["status_histories"]:
+            if int(row["entity_id"]) == entity_id:
+                return holder, row
+    return None
 
 
 def _insert(sales: Sales, entity: dict[str, Any], now: datetime, default_store: Store) -> Order:

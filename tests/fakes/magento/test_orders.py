@@ -285,6 +285,14 @@ def test_save_path_saves_the_status_histories_sent_with_the_order(api: Api) -> N
     assert "status" not in added  # null, left out: addComment copies the order's; a save does not
     order = api.order(order_id)
     assert order["ext_order_id"] == "SO-1" and order["updated_at"] == "2026-01-05 09:00:05"
+    other = api.place()  # a history id of another order is an UPDATE of that row: it moves
+    moved = {"entity_id": other["entity_id"], "increment_id": other["increment_id"],
+             "status_histories": [{"entity_id": first["entity_id"], "comment": "moved"}]}
+    assert api.post("/rest/V1/orders", {"entity": moved}).status_code == 200
+    (taken,) = api.get(f"/rest/V1/orders/{other['entity_id']}/comments").get_json()["items"]
+    assert taken["comment"] == "moved" and taken["parent_id"] == other["entity_id"]
+    left = api.get(f"/rest/V1/orders/{order_id}/comments").get_json()["items"]
+    assert [h["comment"] for h in left] == ["Exported as SO-1"]
     created = api.put("/rest/V1/orders/create", {"entity": {
         "customer_email": "b2b@example.com", "grand_total": 1, "base_grand_total": 1,
         "items": [], "status_histories": [{"comment": "imported"}]}}).get_json()
