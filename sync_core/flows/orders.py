@@ -91,10 +91,12 @@ class OrdersFlow:
         result.seen = len(found)
         for order in found:
             result.cursor = max(result.cursor, str(order["updated_at"]))
+        new = items
         if items and self.snapshots.enabled:  # before the jobs exist: none starts without it
             queued = self.store.queued(EXPORT, [key for key, _ in items])
-            self._read_whole([int(p["entity_id"]) for key, p in items if key not in queued])
-        added = self.store.enqueue_new(EXPORT, self.erp.system, items, self.clock.now())
+            new = [(key, payload) for key, payload in items if key not in queued]
+            self._read_whole([int(payload["entity_id"]) for _, payload in new])
+        added = self.store.enqueue_new(EXPORT, self.erp.system, new, self.clock.now())
         known = [key for key, _ in items if key not in added]
         stopped = self.store.bindings_among(self.erp.system, POLICY, known)
         released = [
