@@ -15,6 +15,7 @@ from typing import Any
 from waitress.server import create_server
 
 from fakes.core.fake import CONTROL_PREFIX, Fake
+from fakes.core.keepalive import KeepAliveChannel
 from fakes.core.transport import ServedTransport
 
 
@@ -113,6 +114,7 @@ def serve(
             ident=None,
             clear_untrusted_proxy_headers=True,
         )
+        server.channel_class = KeepAliveChannel  # a 204 keeps the connection, as vendors do
         shown_host = f"[{host}]" if ":" in host else host
         fake.base_url = f"http://{shown_host}:{server.effective_port}"
         closing = threading.Event()

@@ -42,6 +42,11 @@ def routes(app: Flask, backend: ToyBackend) -> None:
             return jsonify({"fault": "missing"}), 404
         return jsonify(backend.items[item_id])
 
+    @app.delete("/api/items/<int:item_id>")
+    def delete(item_id: int) -> tuple[str, int]:
+        backend.items.pop(item_id, None)
+        return "", 204
+
     @app.post("/api/login")
     def login() -> Response:
         return jsonify({"token": "s3cr3t-token"})
