@@ -132,11 +132,17 @@ class Limits:
         cap = fake.faults.get("bench-cap")
         if cap is None:
             return {"requests": 0, "peak_in_flight": 0, "peak_attempted": 0, "rejected": 0}
+        admitted = cap.matched - cap.rejected
+        in_cap_ms = 1000 * cap.in_cap_s / admitted if admitted else None
         return {
             "requests": cap.matched,
             "peak_in_flight": cap.peak_in_flight,
             "peak_attempted": cap.peak_attempted,
             "rejected": cap.rejected,
+            # the ERP fake's own time per request inside its cap: latency plus its work and
+            # its waits; no client can beat cap / this, the fake's real ceiling
+            "in_cap_ms_per_request": round(in_cap_ms, 2) if in_cap_ms else None,
+            "fake_ceiling": round(1000 * self.latency_s / in_cap_ms, 3) if in_cap_ms else None,
             "by_kind": request_kinds(fake, self.since),
         }
 
@@ -437,6 +443,8 @@ def erp_limit_efficiency(
         "requests_per_order": builtin["erp_requests_per_order"],
         "steady_requests_per_order": builtin["steady_erp_requests_per_order"],
         "slow_erp_efficiency": slow["erp_limit_efficiency"],
+        # latency / the ERP fake's own time per request: the most any client could reach here
+        "fake_ceiling": builtin["erp"].get("fake_ceiling"),
         "naive_vs_builtin": _ratio(naive["erp_limit_efficiency"], builtin["erp_limit_efficiency"]),
         "target": f">= {TARGET_EFFICIENCY} at <= {TARGET_REQUESTS} ERP requests per order",
         "met": _met(builtin),
@@ -640,4 +648,3 @@ def _window(store: Store) -> tuple[int, tuple[datetime, datetime] | None]:
         return 0, None
     low, high = len(stamps) // 10, len(stamps) - 1 - len(stamps) // 10
     return high - low, (stamps[low], stamps[high])
-

@@ -31,6 +31,7 @@ import itertools
 import random
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -160,6 +161,9 @@ class Fault:
     peak_in_flight: int = 0
     peak_attempted: int = 0
     rejected: int = 0
+    in_cap_s: float = 0.0
+    """concurrency_cap: the seconds its admitted requests spent inside it, summed (wall time)."""
+    _changed_at: float = 0.0
     remembered: dict[tuple[str, str, str, bytes], tuple[int, bytes, str]] = field(
         default_factory=dict
     )
@@ -173,6 +177,7 @@ class Fault:
                 peak_in_flight=self.peak_in_flight,
                 peak_attempted=self.peak_attempted,
                 rejected=self.rejected,
+                in_cap_s=round(self.in_cap_s, 6),
             )
         return data
 
@@ -280,12 +285,25 @@ class FaultEngine:
                     cap.rejected += 1
                     cap.hits += 1
                     return cap
+            now = time.monotonic()
             for cap in caps:
+                _count_time_in_cap(cap, now)
                 cap.in_flight += 1
                 cap.peak_in_flight = max(cap.peak_in_flight, cap.in_flight)
             return None
 
     def leave_caps(self, caps: list[Fault]) -> None:
         with self._lock:
+            now = time.monotonic()
             for cap in caps:
+                _count_time_in_cap(cap, now)
                 cap.in_flight -= 1
+
+
+def _count_time_in_cap(cap: Fault, now: float) -> None:
+    """Add the time since the cap's count last changed, once per request then inside it: the
+    sum is every admitted request's time in the cap (what an ERP's limit counts), however
+    many overlapped."""
+    if cap.in_flight:
+        cap.in_cap_s += cap.in_flight * (now - cap._changed_at)
+    cap._changed_at = now

@@ -59,6 +59,11 @@ def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
     builtin = result["builtin"]
     assert builtin["erp"]["peak_in_flight"] <= 4 and builtin["engine_cpu_ms_per_order"] > 0
     assert builtin["fakes_cpu_ms_per_order"] > 0 and 0 < builtin["cores_used"] <= CORES + 0.1
+    # every admitted request waits out the 20 ms latency inside the cap, so the fake's own
+    # time per request is at least that, and its ceiling at most 1
+    assert builtin["erp"]["in_cap_ms_per_request"] >= 20.0
+    assert 0 < builtin["erp"]["fake_ceiling"] <= 1.0
+    assert result["fake_ceiling"] == builtin["erp"]["fake_ceiling"]
     in_process = result["builtin_in_process"]
     assert in_process["erp"]["peak_in_flight"] <= 4 and in_process["limit"]["maximum"] == 4
     assert result["erp_limit_efficiency"] == builtin["erp_limit_efficiency"]
@@ -75,6 +80,7 @@ def test_the_headline_is_the_median_worker_run_judged_at_the_target(monkeypatch)
             "erp_limit_efficiency": efficiency,
             "erp_requests_per_order": steady + 0.2,  # warm-up lookups in the whole run
             "steady_erp_requests_per_order": steady,
+            "erp": {"fake_ceiling": round(efficiency + 0.01, 3)},
         }
 
     def measure(worker_runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -88,6 +94,7 @@ def test_the_headline_is_the_median_worker_run_judged_at_the_target(monkeypatch)
     result = measure([run(0.95, 1.0), run(0.80, 1.0), run(0.91, 1.02), run(0.97, 1.0)])
     assert result["builtin_runs"] == [0.95, 0.80, 0.91] and result["erp_limit_efficiency"] == 0.91
     assert result["slow_erp_efficiency"] == 0.97 and result["met"] is True
+    assert result["fake_ceiling"] == 0.92  # the headline run's
     assert measure([run(0.93, 1.0), run(0.85, 1.0), run(0.88, 1.0), run(0.97, 1.0)])["met"] is False
     # fast enough, but not on one request per order
     assert measure([run(0.93, 1.3), run(0.95, 1.3), run(0.94, 1.3), run(0.97, 1.0)])["met"] is False

@@ -283,3 +283,21 @@ def test_repeated_response_headers_survive_the_bridge() -> None:
         session = requests.Session()
         session.get("http://toy.fake.test/cookies", timeout=5)
     assert session.cookies.get("A") == "1" and session.cookies.get("B") == "2"
+
+
+def test_concurrency_cap_sums_each_admitted_requests_time_inside_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = Fake(SPEC)
+    cap = fake.add_fault({"effect": {"kind": "concurrency_cap", "limit": 2, "retry_after_s": 1}})
+    clock = iter([10.0, 10.5, 10.6, 11.0])
+    monkeypatch.setattr("fakes.core.faults.time.monotonic", lambda: next(clock))
+    assert fake.faults.enter_caps([cap]) is None  # A at 10.0
+    assert fake.faults.enter_caps([cap]) is None  # B at 10.5
+    assert fake.faults.enter_caps([cap]) is cap  # C refused: it never enters, no time
+    fake.faults.leave_caps([cap])  # A leaves at 10.6
+    fake.faults.leave_caps([cap])  # B leaves at 11.0
+    # A spent 0.6 s inside (10.0 to 10.6), B 0.5 s (10.5 to 11.0); C never entered
+    assert cap.in_cap_s == pytest.approx(1.1)
+    assert cap.describe()["in_cap_s"] == pytest.approx(1.1)
+    assert cap.rejected == 1
