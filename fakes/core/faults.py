@@ -163,7 +163,7 @@ class Fault:
     rejected: int = 0
     in_cap_s: float = 0.0
     """concurrency_cap: the seconds its admitted requests spent inside it, summed (wall time)."""
-    _changed_at: float = 0.0
+    _changed_at: float = field(default=0.0, repr=False)
     remembered: dict[tuple[str, str, str, bytes], tuple[int, bytes, str]] = field(
         default_factory=dict
     )
