@@ -24,11 +24,10 @@ class BodilessKeepAliveTask(WSGITask):  # type: ignore[misc]
 
     def build_response_header(self) -> bytes:
         asked_to_close = self.request.headers.get("CONNECTION", "").lower() == "close"
-        if self.has_body or self.version != "1.1" or asked_to_close:
-            return bytes(super().build_response_header())
-        self._keeping_open = True
+        self._keeping_open = not (self.has_body or self.version != "1.1" or asked_to_close)
         try:
-            return bytes(super().build_response_header())
+            header: bytes = super().build_response_header()
+            return header
         finally:
             self._keeping_open = False
 
