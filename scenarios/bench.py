@@ -6,7 +6,9 @@ benchmarks, not tests: a missed target is reported, never an error.
 The measurements live in ``scenarios.bench_*`` modules; this one names them, sizes them
 (``--quick`` shrinks every input and skips the full ``erp-harness run``), runs the selected
 ones and judges each against its target. ``erp_limit_efficiency`` and ``pg_workers`` come from
-``scenarios.bench_throughput`` when that module is installed.
+``scenarios.bench_throughput`` when that module is installed; ``naive_vs_builtin`` is read off
+``erp_limit_efficiency``'s runs (naive's efficiency under the same ERP limits over builtin's), and
+``naive_vs_builtin_in_process`` compares the two on in-process fakes with no limits.
 """
 
 from __future__ import annotations
@@ -104,10 +106,10 @@ def _reconcile(options: BenchOptions) -> dict[str, Any]:
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
-        "naive_vs_builtin",
+        "naive_vs_builtin_in_process",
         "ratio",
         None,
-        lambda o: bench_engine.naive_vs_builtin(o.erp, o.orders, o.seed),
+        lambda o: bench_engine.naive_vs_builtin_in_process(o.erp, o.orders, o.seed),
     ),
     Measure(
         "fake_overhead",
@@ -131,7 +133,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure("default_run_s", "s", Target("<=", 180), lambda o: bench_run.default_run_s(), False),
 )
 PEAK_MEMORY = Target("<=", 512)
-NAMES = (*bench_external.EXTERNAL, *(m.name for m in MEASURES), "peak_memory_mb")
+# figures read off another one's result, and the figure each needs
+DERIVED = {"peak_memory_mb": "reconcile_scale", "naive_vs_builtin": "erp_limit_efficiency"}
+NAMES = (*bench_external.EXTERNAL, *(m.name for m in MEASURES), *DERIVED)
 
 
 def check_only(names: tuple[str, ...]) -> None:
@@ -143,8 +147,7 @@ def check_only(names: tuple[str, ...]) -> None:
 
 def _selected(options: BenchOptions, name: str) -> bool:
     wanted = set(options.only)
-    if "peak_memory_mb" in wanted:
-        wanted.add("reconcile_scale")
+    wanted |= {needed for derived, needed in DERIVED.items() if derived in wanted}
     return not wanted or name in wanted
 
 
@@ -172,6 +175,30 @@ def _peak_memory(reconciled: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _naive_vs_builtin(limited: dict[str, Any]) -> dict[str, Any]:
+    """The issue's ``naive_vs_builtin``: naive's ``erp_limit_efficiency`` over builtin's, both
+    against the same ERP limits (latency and cap), from that figure's runs."""
+    sides = {
+        side: {
+            key: limited[side][key]
+            for key in ("orders", "orders_per_s", "erp_limit_efficiency", "erp_requests_per_order")
+        }
+        for side in ("builtin", "naive")
+    }
+    inputs = limited["inputs"]
+    return {
+        "value": limited["naive_vs_builtin"],
+        "unit": "ratio",
+        "target": None,
+        "met": None,
+        "inputs": {
+            "of": "the erp_limit_efficiency runs (builtin: its headline run)",
+            **{k: inputs[k] for k in ("erp", "latency_s", "cap", "limit_orders_per_s", "seed")},
+        },
+        "measured": sides,
+    }
+
+
 def _external(options: BenchOptions, report: dict[str, Any], say: Say) -> None:
     names = [n for n in bench_external.EXTERNAL if _selected(options, n)]
     if not names:
@@ -183,6 +210,15 @@ def _external(options: BenchOptions, report: dict[str, Any], say: Say) -> None:
             say(f"note: {name} skipped: {work}")
         else:
             _attempt(name, report, say, work)
+    if not _selected(options, "naive_vs_builtin"):
+        return
+    limited = report["results"].get("erp_limit_efficiency")
+    if limited is None:
+        report["skipped"]["naive_vs_builtin"] = "erp_limit_efficiency did not run"
+        say("note: naive_vs_builtin skipped: erp_limit_efficiency did not run")
+        return
+    report["results"]["naive_vs_builtin"] = _naive_vs_builtin(limited)
+    say(describe("naive_vs_builtin", report["results"]["naive_vs_builtin"], None))
 
 
 def _attempt(name: str, report: dict[str, Any], say: Say, work: Callable[[], Any]) -> None:

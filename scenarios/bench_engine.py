@@ -1,4 +1,4 @@
-"""In-process order throughput for ``erp-harness bench``: ``naive_vs_builtin`` and
+"""In-process order throughput for ``erp-harness bench``: ``naive_vs_builtin_in_process`` and
 ``engine_overhead``.
 
 Each measurement places the same seeded paid orders in a fresh world and times only the
@@ -156,7 +156,7 @@ def in_process_throughput(
         world.close()
 
 
-def naive_vs_builtin(erp: str, orders: int, seed: int) -> dict[str, Any]:
+def naive_vs_builtin_in_process(erp: str, orders: int, seed: int) -> dict[str, Any]:
     builtin = in_process_throughput("builtin", erp, orders, seed)
     naive = in_process_throughput("naive", erp, orders, seed)
     return {

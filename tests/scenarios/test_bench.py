@@ -20,7 +20,7 @@ from scenarios.cli import app
 
 runner = CliRunner()
 OURS = (
-    "naive_vs_builtin",
+    "naive_vs_builtin_in_process",
     "fake_overhead",
     "engine_overhead",
     "reconcile_scale",
@@ -64,7 +64,7 @@ def test_quick_skips_timing_the_full_run(tiny):
 def test_throughput_figures_export_every_order_once(tiny):
     results = tiny[0]["results"]
     for name, sides in (
-        ("naive_vs_builtin", ("builtin",)),
+        ("naive_vs_builtin_in_process", ("builtin",)),
         ("engine_overhead", ("builtin", "bare_loop")),
     ):
         assert results[name]["inputs"]["orders"] == ORDERS
@@ -116,11 +116,60 @@ def test_an_unknown_figure_is_refused_by_name():
     assert "warp_speed" in result.output
 
 
-def test_a_missing_throughput_module_is_skipped_with_a_note(monkeypatch):
+def test_a_missing_throughput_module_is_skipped_with_a_note(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(bench_external, "THROUGHPUT_MODULE", "scenarios.no_such_bench_module")
-    result = runner.invoke(app, ["bench", "--quick", "--only", "erp_limit_efficiency"])
+    out = tmp_path / "b.json"
+    args = ["bench", "--quick", "--only", "naive_vs_builtin", "--json", str(out)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "scenarios.no_such_bench_module is not installed" in result.output
+    # the figure read off erp_limit_efficiency says why it is missing
+    assert json.loads(out.read_text())["skipped"] == {
+        "erp_limit_efficiency": "scenarios.no_such_bench_module is not installed",
+        "naive_vs_builtin": "erp_limit_efficiency did not run",
+    }
+
+
+def _limited_run(efficiency: float, orders: int) -> dict[str, Any]:
+    return {
+        "orders": orders,
+        "orders_per_s": round(160 * efficiency, 2),
+        "erp_limit_efficiency": efficiency,
+        "erp_requests_per_order": 1.0,
+        "lost": 0,
+    }
+
+
+def test_naive_vs_builtin_is_read_off_the_erp_limit_runs(monkeypatch, tmp_path: Path):
+    module = types.ModuleType("scenarios.limited_bench_throughput")
+    module.__spec__ = importlib.machinery.ModuleSpec(module.__name__, None)
+
+    def erp_limit_efficiency(seed: int = 0) -> dict[str, Any]:
+        inputs = {"erp": "netsuite", "latency_s": 0.05, "cap": 8, "limit_orders_per_s": 160.0}
+        return {
+            "inputs": {**inputs, "orders": 600, "seed": seed},
+            "builtin": _limited_run(0.8, 600),
+            "naive": _limited_run(0.04, 60),
+            "erp_limit_efficiency": 0.8,
+            "naive_vs_builtin": 0.05,
+        }
+
+    module.erp_limit_efficiency = erp_limit_efficiency  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(bench_external, "THROUGHPUT_MODULE", module.__name__)
+    out = tmp_path / "b.json"
+    args = ["bench", "--quick", "--seed", "4", "--only", "naive_vs_builtin", "--json", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    results = json.loads(out.read_text())["results"]
+    assert set(results) == {"erp_limit_efficiency", "naive_vs_builtin"}
+    entry = results["naive_vs_builtin"]
+    assert (entry["value"], entry["unit"], entry["target"]) == (0.05, "ratio", None)
+    assert entry["inputs"]["cap"] == 8 and entry["inputs"]["seed"] == 4
+    assert entry["measured"]["naive"]["erp_limit_efficiency"] == 0.04
+    assert entry["measured"]["builtin"]["orders"] == 600
+    assert "lost" not in entry["measured"]["builtin"]
+    assert "naive_vs_builtin = 0.05 ratio" in result.output
 
 
 def test_the_throughput_module_figures_are_included_as_they_come(monkeypatch, tmp_path: Path):
