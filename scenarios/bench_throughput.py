@@ -299,12 +299,14 @@ def run_builtin_worker(
             fakes_cpu_s = cpu_s(resource.RUSAGE_SELF) - fakes_before
             verdict = s.judge(store)
             counted, window = _window(store)
-            seconds = (window[1] - window[0]).total_seconds() if window else 0.0
+            seconds = _span_s(window)
             seen = limits.seen(s.erp)
             steady_requests = _steady_requests(s.erp, window)
         finally:
             store.close()
-    figures = _figures("builtin (worker process)", orders, seconds, verdict, seen, limits, counted)
+    figures = _figures(
+        "builtin (worker process)", orders, seconds, verdict, seen, limits, counted, steady_requests
+    )
     return figures | {
         "wall_s": round(wall, 2),
         "timed_orders": counted,
@@ -363,10 +365,14 @@ def _figures(
     seen: dict[str, Any],
     limits: Limits,
     timed: int | None = None,
+    timed_requests: int | None = None,
 ) -> dict[str, Any]:
-    """The figures of one run; ``timed`` orders took ``seconds`` (default: all delivered)."""
+    """The figures of one run; ``timed`` orders took ``seconds`` (default: all delivered), in
+    which the ERP got ``timed_requests`` requests (default: all it got). The slots' use is of
+    those seconds and those requests."""
     per_s = (verdict.delivered if timed is None else timed) / seconds if seconds else 0.0
     ceiling = limits.cap / limits.latency_s
+    requests = seen["requests"] if timed_requests is None else timed_requests
     return {
         "connector": name,
         "orders": orders,
@@ -374,7 +380,7 @@ def _figures(
         "orders_per_s": round(per_s, 2),
         "erp_limit_efficiency": round(per_s / ceiling, 3),
         "erp_requests_per_order": round(seen["requests"] / orders, 3) if orders else None,
-        "erp_slot_utilisation": round(seen["requests"] / seconds / ceiling, 3) if seconds else 0.0,
+        "erp_slot_utilisation": round(requests / seconds / ceiling, 3) if seconds else 0.0,
         "delivered": verdict.delivered,
         "lost": verdict.lost,
         "duplicated": verdict.duplicated,
@@ -535,13 +541,20 @@ def _pg_run(
             s.place(orders, seed)
             wall = _serve_until_done(s, store, store_url, workers, seed, orders, bound_s)
             verdict = s.judge(store)
-            counted, seconds = _steady(store)
+            counted, window = _window(store)
+            seconds = _span_s(window)
             seen = limits.seen(s.erp)
+            steady_requests = _steady_requests(s.erp, window)
     finally:
         store.close()
     name = f"{workers} worker(s)"
-    figures = _figures(name, orders, seconds, verdict, seen, limits, counted)
-    return figures | {"workers": workers, "wall_s": round(wall, 2), "timed_orders": counted}
+    figures = _figures(name, orders, seconds, verdict, seen, limits, counted, steady_requests)
+    return figures | {
+        "workers": workers,
+        "wall_s": round(wall, 2),
+        "timed_orders": counted,
+        "steady_erp_requests_per_order": round(steady_requests / counted, 3) if counted else None,
+    }
 
 
 def _serve_until_done(
@@ -611,14 +624,6 @@ def _wait(store: Store, orders: int, bound_s: float) -> None:
         time.sleep(0.2)
 
 
-def _steady(store: Store) -> tuple[int, float]:
-    """Exports completed, and seconds, between the 10th and the 90th percentile of the
-    completion times: worker start-up (staggered over seconds) and the tail are not
-    throughput."""
-    counted, window = _window(store)
-    return counted, (window[1] - window[0]).total_seconds() if window else 0.0
-
-
 def _steady_requests(fake: Fake, window: tuple[datetime, datetime] | None) -> int:
     """The ERP requests (control plane aside) the fake journalled inside ``window``."""
     if window is None:
@@ -632,9 +637,14 @@ def _steady_requests(fake: Fake, window: tuple[datetime, datetime] | None) -> in
     )
 
 
+def _span_s(window: tuple[datetime, datetime] | None) -> float:
+    return (window[1] - window[0]).total_seconds() if window else 0.0
+
+
 def _window(store: Store) -> tuple[int, tuple[datetime, datetime] | None]:
     """Exports completed between the 10th and 90th percentile of the completion times, and
-    those two times."""
+    those two times: worker start-up (staggered over seconds) and the tail are not
+    throughput."""
     with store.tx() as conn:
         stamps = sorted(
             row[0]

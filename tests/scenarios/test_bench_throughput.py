@@ -64,6 +64,11 @@ def test_erp_limit_efficiency_reports_builtin_naive_and_their_ratio() -> None:
     assert builtin["erp"]["in_cap_ms_per_request"] >= 20.0
     assert 0 < builtin["erp"]["fake_ceiling"] <= 1.0
     assert result["fake_ceiling"] == builtin["erp"]["fake_ceiling"]
+    # the slots' use counts the requests of the timed window, not the warm-up's too
+    window_requests = steady * builtin["timed_orders"]
+    utilisation = window_requests / builtin["seconds"] / result["inputs"]["limit_orders_per_s"]
+    # (rel: the seconds are rounded to the millisecond and a 6-order window is short)
+    assert builtin["erp_slot_utilisation"] == pytest.approx(utilisation, rel=0.05)
     in_process = result["builtin_in_process"]
     assert in_process["erp"]["peak_in_flight"] <= 4 and in_process["limit"]["maximum"] == 4
     assert result["erp_limit_efficiency"] == builtin["erp_limit_efficiency"]
@@ -116,6 +121,10 @@ def test_pg_workers_reports_one_and_four_worker_processes() -> None:
     assert [run["workers"] for run in result["runs"]] == [1, 4]
     for run in result["runs"]:
         exactly_once(run, 8)
+        assert run["steady_erp_requests_per_order"] >= 1
+        window_requests = run["steady_erp_requests_per_order"] * run["timed_orders"]
+        utilisation = window_requests / run["seconds"] / (8 / 0.02)
+        assert run["erp_slot_utilisation"] == pytest.approx(utilisation, rel=0.05)
     one, four = result["runs"]
     assert result["ratio"] == pytest.approx(four["orders_per_s"] / one["orders_per_s"], abs=0.01)
 
