@@ -27,6 +27,7 @@ from typing import Any, Literal
 import requests
 from requests.adapters import HTTPAdapter
 
+from sync_core import gated_http
 from sync_core.errors import Throttled
 
 Outcome = Literal["ok", "throttled", "neutral"]
@@ -154,7 +155,12 @@ def is_429(response: requests.Response) -> bool:
 
 
 class LimitedAdapter(HTTPAdapter):
-    """An HTTP adapter that sends a request only while ``limit`` has a free slot."""
+    """An HTTP adapter that sends a request only while ``limit`` has a free slot. The slot is
+    taken just before the request's first byte is written (:mod:`sync_core.gated_http`) and
+    given back once the response's headers are in, so it covers the request's time on the
+    wire and at the server, not the client's own preparation. When a mock has replaced
+    ``HTTPAdapter.send`` (``responses``, the in-process fakes) no connection writes a byte:
+    the slot is then taken on entry."""
 
     def __init__(
         self, limit: AdaptiveLimit, throttling: Throttling = is_429, **options: Any
@@ -163,18 +169,40 @@ class LimitedAdapter(HTTPAdapter):
         self.limit = limit
         self.throttling = throttling
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(gated_http.POOLS_BY_SCHEME)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(gated_http.POOLS_BY_SCHEME)
+        return manager
+
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
-        ticket = self.limit.acquire()
-        assert ticket is not None  # no timeout: waits for a slot
+        pending = gated_http.pending
+        pending.limit, pending.ticket = self.limit, None
+        if not _sends_through_connections():
+            pending.take()
         outcome: Outcome = "neutral"
         try:
             response = super().send(request, *args, **kwargs)
             outcome = _outcome(response, self.throttling)
             return response
         finally:
-            self.limit.release(ticket, outcome)
+            ticket, pending.limit, pending.ticket = pending.ticket, None, None
+            if ticket is not None:  # None: it failed before writing a byte
+                self.limit.release(ticket, outcome)
+
+
+def _sends_through_connections() -> bool:
+    """Is ``HTTPAdapter.send`` requests' own (not a mock's), so that a connection writes the
+    request? Looked up on every call: a mock patches the class while it is active."""
+    send = HTTPAdapter.send
+    return getattr(send, "__module__", None) == HTTPAdapter.__module__ and (
+        getattr(send, "__qualname__", None) == "HTTPAdapter.send"
+    )
 
 
 def _outcome(response: requests.Response, throttling: Throttling) -> Outcome:
