@@ -45,10 +45,8 @@ class SlotOnFirstByte(HTTPConnection):
         super().send(data)
 
 
-class SlotOnFirstByteTLS(HTTPSConnection):
-    def send(self, data: Any) -> None:
-        pending.take()
-        super().send(data)
+class SlotOnFirstByteTLS(SlotOnFirstByte, HTTPSConnection):
+    """The same over TLS (the method order puts the slot before ``HTTPSConnection``)."""
 
 
 class GatedPool(HTTPConnectionPool):

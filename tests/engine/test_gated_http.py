@@ -14,6 +14,7 @@ import requests
 import responses
 from waitress.server import create_server
 
+from sync_core import gated_http
 from sync_core.concurrency import AdaptiveLimit, LimitedAdapter
 
 
@@ -136,3 +137,30 @@ def test_a_mocked_transport_still_takes_the_slot(limit: AdaptiveLimit) -> None:
         mock.add_callback("GET", f"{base_url}/items/1", callback=answer)
         assert session.get(f"{base_url}/items/1").text == "ok"
     assert seen == [1] and limit.in_flight == 0
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_connections_of_either_scheme_take_the_slot_as_they_write(
+    limit: AdaptiveLimit, scheme: str
+) -> None:
+    adapter = LimitedAdapter(limit)
+    pool = adapter.poolmanager.connection_from_url(f"{scheme}://erp.example.test/")
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        connection = pool.ConnectionCls("erp.example.test")
+        connection.sock = ours  # already connected: the write goes straight to the socket
+        gated_http.pending.limit = limit
+        try:
+            connection.send(b"PUT /x HTTP/1.1\r\n")
+            connection.send(b"\r\n")  # one slot per request, however many writes
+            assert limit.in_flight == 1
+            written = b""
+            while len(written) < 19:
+                written += theirs.recv(64)
+            assert written == b"PUT /x HTTP/1.1\r\n\r\n"
+        finally:
+            ticket = gated_http.pending.ticket
+            gated_http.pending.limit = gated_http.pending.ticket = None
+        assert ticket is not None
+        limit.release(ticket)
+    assert limit.in_flight == 0
