@@ -4,12 +4,19 @@ endpoint on the same kind of server (waitress, same thread count), with the same
 clients (threads, one ``requests`` session each) for the same few seconds, in one run.
 
 The servers run in a child process (:mod:`scenarios.bench_serve`). The ratio is the fake's
-rate over the empty endpoint's; the headline is the lower of read and write.
+rate over the empty endpoint's; the headline is the lower of read and write. It is what a
+``requests`` client sees, and such a client, whose threads share one interpreter lock, can
+itself be what bounds the rate (``client_cores`` near 1): then the ratio says the fake is not
+the bottleneck for that client, not how much work the fake adds. So each side also reports the
+server process's CPU per request (read from ``/proc``, Linux only), and ``server_cpu_ratio`` is
+the empty endpoint's over the fake's: the share of the fake's server-side cost that any
+waitress endpoint pays.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -30,8 +37,21 @@ class Call:
     body: bytes | None = None
 
 
-def rate(call: Call, clients: int, seconds: float) -> dict[str, Any]:
-    """Requests per second that ``clients`` threads get through ``call`` for ``seconds``."""
+def process_cpu_s(pid: int) -> float | None:
+    """User and system CPU seconds of a running process, from ``/proc`` (None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rate(call: Call, clients: int, seconds: float, server_pid: int | None = None) -> dict[str, Any]:
+    """Requests per second that ``clients`` threads get through ``call`` for ``seconds``; with
+    ``server_pid``, the server process's CPU per request too, and the cores the clients used."""
+    server_before = process_cpu_s(server_pid) if server_pid is not None else None
+    client_before = time.process_time()
     done = [0] * clients
     failed = [0] * clients
     deadline = time.perf_counter() + seconds
@@ -54,12 +74,26 @@ def rate(call: Call, clients: int, seconds: float) -> dict[str, Any]:
         worker.join()
     elapsed = time.perf_counter() - started
     total = sum(done)
-    return {
+    measured: dict[str, Any] = {
         "requests": total,
         "errors": sum(failed),
         "seconds": round(elapsed, 3),
         "rps": round(total / elapsed, 1) if elapsed else 0.0,
     }
+    if server_pid is None:
+        return measured
+    server_after = process_cpu_s(server_pid)
+    server_s = (
+        server_after - server_before
+        if server_after is not None and server_before is not None
+        else None
+    )
+    measured["server_cpu_ms_per_request"] = (
+        round(1000 * server_s / total, 3) if server_s is not None and total else None
+    )
+    client_s = time.process_time() - client_before
+    measured["client_cores"] = round(client_s / elapsed, 2) if elapsed else None
+    return measured
 
 
 def _calls(ready: dict[str, Any]) -> dict[str, tuple[Call, Call]]:
@@ -98,9 +132,15 @@ def fake_overhead(seconds: float, clients: int, threads: int, seed: int) -> dict
         for kind, (fake_call, empty_call) in _calls(ready).items():
             rate(fake_call, clients, min(seconds, 0.5))  # warm both paths up
             rate(empty_call, clients, min(seconds, 0.5))
-            fake, empty = rate(fake_call, clients, seconds), rate(empty_call, clients, seconds)
+            fake = rate(fake_call, clients, seconds, child.pid)
+            empty = rate(empty_call, clients, seconds, child.pid)
             ratio = fake["rps"] / empty["rps"] if empty["rps"] else 0.0
-            measured[kind] = {"fake": fake, "empty": empty, "ratio": round(ratio, 3)}
+            measured[kind] = {
+                "fake": fake,
+                "empty": empty,
+                "ratio": round(ratio, 3),
+                "server_cpu_ratio": _cpu_ratio(empty, fake),
+            }
     finally:
         for pipe in (child.stdin, child.stdout):
             if pipe is not None:
@@ -120,3 +160,9 @@ def fake_overhead(seconds: float, clients: int, threads: int, seed: int) -> dict
         },
         "measured": measured,
     }
+
+
+def _cpu_ratio(empty: dict[str, Any], fake: dict[str, Any]) -> float | None:
+    """The empty endpoint's server CPU per request over the fake's."""
+    floor, cost = empty["server_cpu_ms_per_request"], fake["server_cpu_ms_per_request"]
+    return round(floor / cost, 3) if floor and cost else None

@@ -84,6 +84,12 @@ def test_fake_overhead_compares_read_and_write_without_errors(tiny):
         for side in ("fake", "empty"):
             assert pair[side]["requests"] > 0 and pair[side]["errors"] == 0, (kind, side)
         assert pair["ratio"] == pytest.approx(pair["fake"]["rps"] / pair["empty"]["rps"], 0.01)
+        # what the server process spent per request on each side, and what the clients used
+        fake_cpu = pair["fake"]["server_cpu_ms_per_request"]
+        empty_cpu = pair["empty"]["server_cpu_ms_per_request"]
+        assert fake_cpu > 0 and empty_cpu > 0, kind
+        assert pair["server_cpu_ratio"] == pytest.approx(empty_cpu / fake_cpu, 0.01)
+        assert pair["fake"]["client_cores"] > 0 and pair["empty"]["client_cores"] > 0
     assert entry["value"] == min(entry["measured"][k]["ratio"] for k in ("read", "write"))
     assert entry["inputs"]["server_threads"] == 16
 
@@ -205,3 +211,13 @@ def test_default_run_s_times_erp_harness_run_in_a_child_process():
     assert entry["measured"]["exit_code"] == 0, entry
     assert entry["measured"]["summary"].startswith("1 passed, 0 failed")
     assert entry["inputs"]["command"] == "erp-harness run --erp netsuite --scenario FM-G07"
+
+
+def test_a_process_cpu_time_is_read_for_a_live_process_only():
+    import os
+
+    from scenarios.bench_http import process_cpu_s
+
+    sum(range(200_000))  # some CPU of our own to read back
+    assert (process_cpu_s(os.getpid()) or 0) > 0
+    assert process_cpu_s(2**22 + 12345) is None  # above Linux's default pid_max
