@@ -8,6 +8,7 @@ when unset (Magento really sends ``"account_status": null`` in an order's paymen
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fakes.magento.fields import INTERFACES, REQUIRED
@@ -15,22 +16,35 @@ from fakes.magento.fields import INTERFACES, REQUIRED
 
 def prune(data: dict[str, Any], interface: str) -> dict[str, Any]:
     """A copy of ``data`` (a dict of ``interface``) with Magento's output rules applied."""
-    types = INTERFACES.get(interface, {})
-    required = REQUIRED.get(interface, ())
+    nested, required, always = _plan(interface)
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if value is None and key not in required:
+        if value is None:
+            if key in always:
+                out[key] = None
             continue
-        out[key] = _nested(value, types.get(key, "any"))
+        inner = nested.get(key)
+        out[key] = value if inner is None else _nested(value, inner)
     for key in required:
         out.setdefault(key, None)
     return out
 
 
-def _nested(value: Any, type_: str) -> Any:
-    base = type_[:-2] if type_.endswith("[]") else type_
-    if base not in INTERFACES:
-        return value
+@functools.cache
+def _plan(interface: str) -> tuple[dict[str, str], tuple[str, ...], frozenset[str]]:
+    """Of ``interface``: the data object each nested property holds (``x`` or ``x[]`` of a known
+    interface), and the properties always written (in order, and as a set). Read once per
+    interface."""
+    nested: dict[str, str] = {}
+    for key, type_ in INTERFACES.get(interface, {}).items():
+        inner = type_[:-2] if type_.endswith("[]") else type_
+        if inner in INTERFACES:
+            nested[key] = inner
+    required = REQUIRED.get(interface, ())
+    return nested, required, frozenset(required)
+
+
+def _nested(value: Any, interface: str) -> Any:
     if isinstance(value, list):
-        return [prune(v, base) if isinstance(v, dict) else v for v in value]
-    return prune(value, base) if isinstance(value, dict) else value
+        return [prune(v, interface) if isinstance(v, dict) else v for v in value]
+    return prune(value, interface) if isinstance(value, dict) else value
