@@ -133,11 +133,9 @@ def split_store(path: str) -> tuple[Store, list[str]]:
 def authorise(backend: MagentoBackend, route: routes.Route) -> Caller | None:
     """The caller, when it may use the route; an anonymous route allows anyone."""
     header = request.headers.get("Authorization", "")
-    # only an OAuth 1.0a signature covers the URL and the query: a token needs neither
-    signed = header.lstrip()[:6].lower() == "oauth "
-    url = request.base_url if signed else ""
-    query = list(request.args.items(multi=True)) if signed else []
-    caller = backend.caller(header, request.method, url, query)
+    caller = backend.caller(
+        header, request.method, lambda: (request.base_url, list(request.args.items(multi=True)))
+    )
     if not route.acl:
         return caller
     if caller is None or (route.acl == SELF) != (caller.kind == "customer"):

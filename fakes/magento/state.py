@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -136,13 +137,17 @@ class MagentoBackend(VendorBackend):
         return auth.issue_jwt(self.auth, self.now, lifetime, auth.USER_TYPE_CUSTOMER,
                               int(customer["id"]))
 
-    def caller(self, authorization: str, method: str, url: str,
-               params: list[tuple[str, str]]) -> Caller | None:
+    def caller(self, authorization: str, method: str,
+               signed_over: Callable[[], tuple[str, list[tuple[str, str]]]]) -> Caller | None:
+        """``signed_over``: the request's URL and query, asked for only when an OAuth 1.0a
+        signature is checked (a token covers neither)."""
         scheme, _, credentials = authorization.strip().partition(" ")
         if scheme.lower() == "bearer" and credentials.strip():
             return auth.bearer(self.auth, credentials.strip(), self.now, self.options)
-        signed = scheme.lower() == "oauth"
-        if signed and verify_oauth(self.auth, authorization, method, url, params):
+        if scheme.lower() != "oauth":
+            return None
+        url, params = signed_over()
+        if verify_oauth(self.auth, authorization, method, url, params):
             return auth.integration_caller(self.options)
         return None
 
