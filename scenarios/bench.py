@@ -210,6 +210,9 @@ def _external(options: BenchOptions, report: dict[str, Any], say: Say) -> None:
             say(f"note: {name} skipped: {work}")
         else:
             _attempt(name, report, say, work)
+
+
+def _derive_naive_vs_builtin(options: BenchOptions, report: dict[str, Any], say: Say) -> None:
     if not _selected(options, "naive_vs_builtin"):
         return
     limited = report["results"].get("erp_limit_efficiency")
@@ -245,6 +248,7 @@ def run_bench(options: BenchOptions, say: Say = print) -> dict[str, Any]:
         "errors": {},
     }
     _external(sized, report, say)
+    _derive_naive_vs_builtin(sized, report, say)
     for measure in MEASURES:
         if not _selected(sized, measure.name):
             continue

@@ -37,9 +37,9 @@ class Server:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with self._lock:
             self.seen.append(self.limit.in_flight)
-            waits = self.pair is not None and len(self.seen) <= 2
-        if waits and self.pair is not None:
-            self.pair.wait(timeout=10)
+            pair = self.pair if len(self.seen) <= 2 else None
+        if pair is not None:
+            pair.wait(timeout=10)
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
         return [b"ok"]
 
