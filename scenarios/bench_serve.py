@@ -1,6 +1,7 @@
 """The server side of ``fake_overhead`` (``python -m scenarios.bench_serve THREADS SEED``): in
 one child process, the Magento fake served as ``erp-harness serve`` serves it
-(:func:`fakes.core.server.serve`) and an empty WSGI endpoint under waitress with the same
+(:func:`fakes.core.server.serve`) and an empty WSGI endpoint on the same kind of server
+(:func:`fakes.core.server.start_server`) with the same
 thread count. It prints one JSON line (URLs, token, an order id, a SKU) when both listen, and
 serves until its standard input closes. A process of its own keeps the clients' threads from
 competing with the servers' for one interpreter lock.
@@ -10,13 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from waitress.server import create_server
-
-from fakes.core.server import serve
+from fakes.core.server import serve, start_server
 from scenarios.serving import build_fakes
 
 
@@ -35,11 +33,10 @@ def main(threads: int, seed: int) -> None:
     sku = magento.ctx.dataset.products[0].sku
     order = magento.event("place_order", store_code="default", lines=[{"sku": sku, "qty": 1}])
     with serve(fakes, threads=threads) as servers:
-        empty = create_server(empty_app, host="127.0.0.1", port=0, threads=threads, ident=None)
-        threading.Thread(target=empty.run, name="serve-empty", daemon=True).start()
+        empty = start_server(empty_app, threads=threads, name="serve-empty")
         ready = {
             "magento_url": servers.served["magento"].base_url,
-            "empty_url": f"http://127.0.0.1:{empty.effective_port}",
+            "empty_url": f"http://127.0.0.1:{empty.port}",
             "token": magento.credentials()["integration_token"],
             "order_id": int(order["entity_id"]),
             "sku": sku,
@@ -47,6 +44,7 @@ def main(threads: int, seed: int) -> None:
         }
         print(json.dumps(ready), flush=True)
         sys.stdin.read()
+        empty.close()
 
 
 if __name__ == "__main__":

@@ -20,11 +20,56 @@ from fakes.core.transport import ServedTransport
 
 
 @dataclass
-class ServedFake:
-    fake: Fake
+class RunningServer:
+    """A waitress server on its own loop thread."""
+
     server: Any
     thread: threading.Thread
     closing: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def port(self) -> int:
+        return int(self.server.effective_port)
+
+    def stop_loop(self) -> None:
+        """Close the open connections inside the server's own loop thread (never from this
+        one, which races the poller), then the listener; the loop then ends."""
+        self.closing.set()
+        self.server.trigger.pull_trigger(_closer(self.server))
+
+    def finish(self) -> None:
+        """Wait for the loop to end and for the request threads to finish."""
+        self.thread.join(timeout=2)
+        self.server.task_dispatcher.shutdown(timeout=1)
+
+    def close(self) -> None:
+        self.stop_loop()
+        self.finish()
+
+
+def start_server(
+    app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 16, name: str = "serve"
+) -> RunningServer:
+    """Serve the WSGI ``app`` under waitress (``port`` 0: any free one) on a daemon thread."""
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident=None,
+        clear_untrusted_proxy_headers=True,
+    )
+    server.channel_class = KeepAliveChannel  # a 204 keeps the connection, as vendors do
+    closing = threading.Event()
+    thread = threading.Thread(target=_run, args=(server, closing), name=name, daemon=True)
+    thread.start()
+    return RunningServer(server, thread, closing)
+
+
+@dataclass
+class ServedFake:
+    fake: Fake
+    running: RunningServer
 
     @property
     def base_url(self) -> str:
@@ -57,14 +102,11 @@ class FakeServers:
         tmp.replace(target)
 
     def close(self) -> None:
-        """Stop every server: open connections are closed inside each server's own loop
-        thread (never from this one, which races the poller), then the listener."""
+        """Stop every server's loop first, then wait for each."""
         for served in self.served.values():
-            served.closing.set()
-            served.server.trigger.pull_trigger(_closer(served.server))
+            served.running.stop_loop()
         for served in self.served.values():
-            served.thread.join(timeout=2)
-            served.server.task_dispatcher.shutdown(timeout=1)
+            served.running.finish()
 
     def __enter__(self) -> FakeServers:
         return self
@@ -105,22 +147,14 @@ def serve(
     """Serve each fake on its own port (``port`` for the first, then the next ones; 0 = any)."""
     servers = FakeServers()
     for index, (name, fake) in enumerate(fakes.items()):
-        app = ServedTransport(fake.wsgi, hang_s=hang_s)
-        server = create_server(
-            app,
-            host=host,
-            port=(port + index) if port else 0,
-            threads=threads,
-            ident=None,
-            clear_untrusted_proxy_headers=True,
+        running = start_server(
+            ServedTransport(fake.wsgi, hang_s=hang_s),
+            host,
+            (port + index) if port else 0,
+            threads,
+            name=f"serve-{name}",
         )
-        server.channel_class = KeepAliveChannel  # a 204 keeps the connection, as vendors do
         shown_host = f"[{host}]" if ":" in host else host
-        fake.base_url = f"http://{shown_host}:{server.effective_port}"
-        closing = threading.Event()
-        thread = threading.Thread(
-            target=_run, args=(server, closing), name=f"serve-{name}", daemon=True
-        )
-        thread.start()
-        servers.served[name] = ServedFake(fake, server, thread, closing)
+        fake.base_url = f"http://{shown_host}:{running.port}"
+        servers.served[name] = ServedFake(fake, running)
     return servers

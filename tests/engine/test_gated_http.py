@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import requests
 import responses
-from waitress.server import create_server
 
+from fakes.core.server import start_server
 from sync_core import gated_http
 from sync_core.concurrency import AdaptiveLimit, LimitedAdapter
 
@@ -51,14 +51,11 @@ def server(limit: AdaptiveLimit) -> Server:
 
 @pytest.fixture
 def base_url(server: Server) -> Iterator[str]:
-    running = create_server(server, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
+    running = start_server(server, threads=8)
     try:
-        yield f"http://127.0.0.1:{running.effective_port}"
+        yield f"http://127.0.0.1:{running.port}"
     finally:
         running.close()
-        thread.join(timeout=5)
 
 
 class NotingAdapter(LimitedAdapter):
