@@ -1,9 +1,10 @@
-"""The server side of ``fake_overhead`` (``python -m scenarios.bench_serve THREADS SEED``): in
-one child process, the Magento fake served as ``erp-harness serve`` serves it
+"""The server side of ``fake_overhead`` (``python -m scenarios.bench_serve THREADS SEED``): in one
+child process, the Magento fake served as ``erp-harness serve`` serves it
 (:func:`fakes.core.server.serve`) and an empty WSGI endpoint on the same kind of server
-(:func:`fakes.core.server.start_server`) with the same thread count. It prints one JSON line (URLs, token, an order id, a SKU) when both listen, and
-serves until its standard input closes. A process of its own keeps the clients' threads from
-competing with the servers' for one interpreter lock.
+(:func:`fakes.core.server.start_server`) with the same thread count. It prints one JSON line
+(URLs, token, an order id, a SKU) when both listen, and serves until its standard input closes.
+A process of its own keeps the clients' threads from competing with the servers' for one
+interpreter lock.
 """
 
 from __future__ import annotations
