@@ -1,21 +1,25 @@
 """The in-process way in: ``requests`` calls to a fake's base URL are answered by its WSGI app.
 
-``responses`` intercepts the calls; nothing touches a socket. Transport faults become the
-exceptions ``requests`` itself would raise. URLs of no registered fake are refused, so a test
-can never reach a real host by mistake.
+``responses`` intercepts the calls; nothing touches a socket. Each call becomes the WSGI
+environ a server would build (:func:`wsgi_environ`, PEP 3333: ``PATH_INFO`` percent-decoded
+as a server decodes it, the raw request target in ``REQUEST_URI``), and the fake's app is
+called with it directly. Transport faults become the exceptions ``requests`` itself would
+raise. URLs of no registered fake are refused, so a test can never reach a real host by
+mistake.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
 import responses
-from werkzeug.test import Client
 
 from fakes.core.clock import SimClock, WallClock
 from fakes.core.dataset import SeedProfile, Size
@@ -29,26 +33,87 @@ DROP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
+def wsgi_environ(req: requests.PreparedRequest) -> dict[str, Any]:
+    """The environ a WSGI server builds for ``req``, without a socket or a server.
+
+    ``PATH_INFO`` holds the percent-decoded path as bytes read as latin-1 (PEP 3333), the
+    query string stays as sent, and ``REQUEST_URI`` / ``RAW_URI`` carry the request target as
+    it went over the wire (a signature over the raw query needs it). Content type and length
+    live in ``CONTENT_TYPE`` / ``CONTENT_LENGTH`` (absent when the request had neither, as
+    under waitress); every other header is ``HTTP_*``.
+    """
+    url = urlsplit(req.url or "")
+    body = _body_bytes(req.body)
+    https = url.scheme == "https"
+    target = url.path + (f"?{url.query}" if url.query else "")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": (req.method or "GET").upper(),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(url.path).decode("latin-1"),
+        "QUERY_STRING": url.query,
+        "REQUEST_URI": target,
+        "RAW_URI": target,
+        "SERVER_NAME": url.hostname or "localhost",
+        "SERVER_PORT": str(url.port or (443 if https else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": url.netloc,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": url.scheme or "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in req.headers.items():
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = text
+    if body:  # a streamed (chunked) upload has no Content-Length header; a server counts it
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def _body_bytes(body: Any) -> bytes:
+    """The bytes ``requests`` would put on the wire: text is UTF-8, a file is read, a
+    generator (a chunked upload) is joined."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode() if isinstance(data, str) else bytes(data)
+    return b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in body)
+
+
+def call_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> Answer:
+    """Run ``app`` on ``environ``: status code, headers (repeats kept) and the whole body."""
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        started[:] = [(status, headers)]
+
+    chunks = app(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    status, headers = started[0]
+    return int(status.split(" ", 1)[0]), headers, body
+
+
 def _callback(
     fake: Fake,
 ) -> Callable[[requests.PreparedRequest], Answer]:
-    client = Client(fake.wsgi, use_cookies=False)  # each caller keeps its own cookies
-
     def answer(req: requests.PreparedRequest) -> Answer:
-        url = urlsplit(req.url or "")
-        body = req.body.encode() if isinstance(req.body, str) else (req.body or b"")
         try:
-            resp = client.open(
-                url.path,
-                method=req.method or "GET",
-                base_url=f"{url.scheme}://{url.netloc}",
-                query_string=url.query,
-                headers=[
-                    (k, v.decode("latin-1") if isinstance(v, bytes) else v)
-                    for k, v in req.headers.items()
-                ],
-                data=body,
-            )
+            status, headers, body = call_wsgi(fake.wsgi, wsgi_environ(req))
         except TransportFault as fault:
             if fault.kind == "timeout":
                 raise requests.exceptions.ReadTimeout(
@@ -57,8 +122,7 @@ def _callback(
             raise requests.exceptions.ConnectionError(
                 f"fake {fake.spec.name}: connection reset by peer", request=req
             ) from None
-        headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in DROP_HEADERS]
-        return resp.status_code, headers, resp.get_data()
+        return status, [(k, v) for k, v in headers if k.lower() not in DROP_HEADERS], body
 
     return answer
 
