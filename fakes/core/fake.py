@@ -170,9 +170,13 @@ class Fake:
             response = self._error("concurrency", blocked_by, 429, request.path)
             return self._log(request, response, blocked_by)
         try:
+            arrived = self.clock.monotonic()
             if decision.delay_s:
                 self.clock.sleep(decision.delay_s)
-            return self._dispatch(environ, request, decision.pre, decision.post)
+            answer = self._dispatch(environ, request, decision.pre, decision.post)
+            if decision.respond_after_s:
+                self.clock.sleep(decision.respond_after_s - (self.clock.monotonic() - arrived))
+            return answer
         finally:
             if decision.caps:
                 self.faults.leave_caps(decision.caps)

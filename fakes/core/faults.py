@@ -7,7 +7,10 @@ the fake's seeded stream, so a fault schedule replays exactly for the same seed.
 Effects
     ``http_error``      answer with the vendor's own error body (status, code, message)
     ``throttle``        429 in the vendor's shape, with ``Retry-After``
-    ``latency``         delay the request by ``delay_s`` (simulated time in-process)
+    ``latency``         delay the request by ``delay_s`` (simulated time in-process); with
+                        ``timing: response_time`` the answer instead leaves ``delay_s`` after
+                        the request arrived, the fake's own processing included, as a real
+                        ERP's measured response time does (work that takes longer is not cut)
     ``timeout``         the request never gets an answer and is not processed
     ``reset``           the connection is reset before the request is processed
     ``lose_response``   the request is processed and committed, then the answer is lost
@@ -96,6 +99,7 @@ class Effect(BaseModel):
     retry_after_s: float | None = 30.0
     delay_s: float = 0.0
     after: Literal["timeout", "reset"] = "timeout"
+    timing: Literal["added", "response_time"] = "added"
     limit: int = 1
     name: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
@@ -199,7 +203,8 @@ class RequestInfo:
 class Decision:
     """What the fault engine decided for one request."""
 
-    delay_s: float = 0.0
+    delay_s: float = 0.0  # waited before the request is processed
+    respond_after_s: float = 0.0  # the answer leaves no sooner, counted from arrival
     pre: Fault | None = None
     post: Fault | None = None
     caps: list[Fault] = field(default_factory=list)
@@ -263,7 +268,9 @@ class FaultEngine:
     @staticmethod
     def _strike(decision: Decision, fault: Fault) -> None:
         kind = fault.spec.effect.kind
-        if kind == "latency":
+        if kind == "latency" and fault.spec.effect.timing == "response_time":
+            decision.respond_after_s = max(decision.respond_after_s, fault.spec.effect.delay_s)
+        elif kind == "latency":
             decision.delay_s += fault.spec.effect.delay_s
         elif kind in PRE_EFFECTS and decision.pre is None:
             decision.pre = fault

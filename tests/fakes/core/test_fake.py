@@ -136,6 +136,40 @@ def test_latency_advances_simulated_clock(fleet: FakeFleet) -> None:
     assert clock.now() - before == timedelta(seconds=2.5)
 
 
+@pytest.mark.parametrize(
+    ("latencies", "advanced"),
+    [
+        ([{"delay_s": 0.5}], 0.7),  # added: waits, then works 0.2
+        ([{"delay_s": 0.5, "timing": "response_time"}], 0.5),  # the 0.2 of work is inside
+        ([{"delay_s": 0.1, "timing": "response_time"}], 0.2),  # work longer: not cut short
+        ([{"delay_s": 0.25}, {"delay_s": 0.5, "timing": "response_time"}], 0.5),
+        ([{"delay_s": 0.4}, {"delay_s": 0.5, "timing": "response_time"}], 0.6),
+    ],
+)
+def test_response_time_latency_counts_the_fakes_own_processing(
+    fleet: FakeFleet, monkeypatch: pytest.MonkeyPatch, latencies: list[dict], advanced: float
+) -> None:
+    clock = fleet.toy.clock
+    assert isinstance(clock, SimClock)
+    create = fleet.toy.backend.create
+
+    def slow_create(data: dict) -> dict:
+        clock.advance(0.2)  # the fake's own work, in simulated seconds
+        return create(data)
+
+    monkeypatch.setattr(fleet.toy.backend, "create", slow_create)
+    for latency in latencies:
+        fleet.toy.add_fault({"effect": {"kind": "latency", **latency}})
+    before = clock.now()
+    assert requests.post(URL, json={"sku": "A"}, timeout=5).status_code == 201
+    assert (clock.now() - before).total_seconds() == pytest.approx(advanced)
+
+
+def test_unknown_latency_timing_names_the_field(fake: Fake) -> None:
+    with pytest.raises(ValueError, match="timing"):
+        fake.add_fault({"effect": {"kind": "latency", "delay_s": 1, "timing": "after"}})
+
+
 def test_window_trigger_uses_simulated_time(fleet: FakeFleet) -> None:
     start = fleet.toy.clock.now()
     fleet.toy.add_fault(
