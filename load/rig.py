@@ -22,15 +22,21 @@ API_PATHS = f"^(?!{CONTROL_PREFIX})"  # every vendor route, never the control pl
 
 
 def erp_faults(latency_ms: float, cap: int) -> list[dict[str, Any]]:
-    """The ERP's load conditions as fault specs: added latency and a concurrency cap (the
-    requests over it get the vendor's concurrency error with ``Retry-After: 1``)."""
+    """The ERP's load conditions as fault specs: a response time (each answer leaves
+    ``latency_ms`` after its request arrived, the fake's own processing included, as an ERP's
+    measured response time) and a concurrency cap (the requests over it get the vendor's
+    concurrency error with ``Retry-After: 1``)."""
     faults: list[dict[str, Any]] = []
     if latency_ms > 0:
         faults.append(
             {
                 "id": "load-latency",
                 "target": {"path": API_PATHS},
-                "effect": {"kind": "latency", "delay_s": latency_ms / 1000.0},
+                "effect": {
+                    "kind": "latency",
+                    "delay_s": latency_ms / 1000.0,
+                    "timing": "response_time",
+                },
             }
         )
     if cap > 0:

@@ -1,7 +1,7 @@
 """Locustfile: the sync engine under load, judged by the lag of each order.
 
 Before the run, the master (or local) process serves Magento and one ERP fake (``--erp``) in a
-child process, gives the ERP ``--erp-latency-ms`` of latency and a concurrency cap of
+child process, gives the ERP a response time of ``--erp-latency-ms`` and a concurrency cap of
 ``--erp-cap`` requests through its control plane, and starts ``--workers`` engine worker
 processes on one SQLite store. Users check out as guests (``load/checkout.py``) at
 ``--order-rate`` orders per second; each order's lag (placed in Magento -> held by the ERP, on
@@ -54,7 +54,7 @@ def _options(parser: argparse.ArgumentParser, **_kwargs: Any) -> None:
     group = parser.add_argument_group("erp-harness sync lag")
     group.add_argument("--erp", default="netsuite", help="ERP fake the engine syncs to")
     group.add_argument("--workers", type=int, default=2, help="engine worker processes")
-    group.add_argument("--erp-latency-ms", type=float, default=100.0, help="added ERP latency")
+    group.add_argument("--erp-latency-ms", type=float, default=100.0, help="ERP response time")
     group.add_argument("--erp-cap", type=int, default=5, help="ERP concurrency cap (0 = none)")
     group.add_argument("--order-rate", type=float, default=2.0, help="orders/s over all users")
     group.add_argument("--p95-lag-ms", type=float, default=10_000.0, help="CI gate: p95 lag")
