@@ -170,7 +170,7 @@ class Fake:
             response = self._error("concurrency", blocked_by, 429, request.path)
             return self._log(request, response, blocked_by)
         try:
-            arrived = self.clock.monotonic()
+            arrived = self.clock.monotonic() if decision.respond_after_s else 0.0
             if decision.delay_s:
                 self.clock.sleep(decision.delay_s)
             answer = self._dispatch(environ, request, decision.pre, decision.post)
